@@ -1,0 +1,8 @@
+import { createApp } from '@backstage/frontend-defaults';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import coderPlatformPlugin from '@coder-platform/plugin-coder-platform';
+import { navModule } from './modules/nav';
+
+export default createApp({
+  features: [catalogPlugin, coderPlatformPlugin, navModule],
+});

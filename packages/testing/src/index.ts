@@ -1,0 +1,6 @@
+/**
+ * Test infrastructure for the Coder Platform suite. Never imported by shipped code.
+ *
+ * @packageDocumentation
+ */
+export * from './peers/peersEnv';

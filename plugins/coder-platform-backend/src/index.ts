@@ -1,0 +1,6 @@
+/**
+ * Backend plugin for the Coder Platform: `/api/coder-platform`.
+ *
+ * @packageDocumentation
+ */
+export { coderPlatformPlugin as default } from './plugin';

@@ -1,0 +1,9 @@
+/**
+ * Types, permissions and entity annotations shared by the Coder Platform
+ * frontend plugin, backend plugin and scaffolder actions.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './types';

@@ -1,0 +1,8 @@
+/**
+ * Upstream clients shared by the Coder Platform backend plugin and the
+ * scaffolder actions: each upstream system is wrapped once, here.
+ *
+ * @packageDocumentation
+ */
+export * from './kubernetes/createKubeConfig';
+export * from './keycloak/createKeycloakAdminClient';

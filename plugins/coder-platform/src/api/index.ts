@@ -1,0 +1,2 @@
+export * from './CoderPlatformApi';
+export * from './CoderPlatformClient';

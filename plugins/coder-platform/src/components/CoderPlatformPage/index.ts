@@ -1,0 +1,1 @@
+export { CoderPlatformPage } from './CoderPlatformPage';

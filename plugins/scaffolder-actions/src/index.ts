@@ -1,0 +1,8 @@
+/**
+ * Scaffolder actions that provision a Coder development cluster.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleCoderPlatform as default } from './module';
+export * from './actions/gcp';
+export * from './actions/cluster';
