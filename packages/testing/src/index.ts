@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './peers/peersEnv';
+export * from './coder/CoderContractServer';

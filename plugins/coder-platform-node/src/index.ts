@@ -6,3 +6,4 @@
  */
 export * from './kubernetes/createKubeConfig';
 export * from './keycloak/createKeycloakAdminClient';
+export * from './coder';

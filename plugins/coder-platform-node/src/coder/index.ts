@@ -1,0 +1,2 @@
+export * from './CoderClient';
+export * from './types';
