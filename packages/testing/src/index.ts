@@ -5,3 +5,6 @@
  */
 export * from './peers/peersEnv';
 export * from './coder/CoderContractServer';
+export * from './seed/walgLayout';
+export * from './seed/inMemoryBucket';
+export * from './gcs/storageInJest';

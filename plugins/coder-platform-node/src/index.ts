@@ -7,3 +7,6 @@
 export * from './kubernetes/createKubeConfig';
 export * from './keycloak/createKeycloakAdminClient';
 export * from './coder';
+export * from './walg/walNames';
+export * from './walg/deltaChains';
+export * from './walg/WalgBackups';

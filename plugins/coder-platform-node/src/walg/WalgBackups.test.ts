@@ -1,0 +1,155 @@
+import { InMemoryBucket, walgLayout } from '@coder-platform/testing';
+import type { Bucket } from '@google-cloud/storage';
+import { deltaChains } from './deltaChains';
+import { normalizePrefix, parseWalgJson, WalgBackups } from './WalgBackups';
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+const PREFIX = 'spilo/dev/main-postgres-db/main/wal/14';
+
+function seeded(options: Partial<Parameters<typeof walgLayout>[0]> = {}) {
+  const layout = walgLayout({ prefix: PREFIX, now: NOW, ...options });
+  const bucket = new InMemoryBucket('backups');
+  for (const object of layout.objects) {
+    bucket.put(object.name, object.contents, NOW.toISOString());
+  }
+  const walg = new WalgBackups({
+    bucket: bucket as unknown as Bucket,
+    walPageSize: 100,
+  });
+  return { layout, bucket, walg };
+}
+
+describe('WalgBackups', () => {
+  it('lists base backups from sentinels with metadata, oldest first', async () => {
+    const { layout, walg, bucket } = seeded();
+    const backups = await walg.listBackups(PREFIX);
+
+    expect(backups.map(b => b.name)).toEqual(layout.backups.map(b => b.name));
+    expect(backups[0]).toMatchObject({
+      kind: 'full',
+      timeline: 1,
+      startTime: layout.backups[0].startTime,
+      finishTime: layout.backups[0].finishTime,
+      systemIdentifier: '7301234567890123456',
+      isPermanent: true,
+      pgVersion: 140009,
+      compressedSize: 13107200,
+    });
+    expect(backups[0].startLsn).toMatch(/^0\/[0-9A-F]+$/);
+    const deltas = backups.filter(b => b.kind === 'delta');
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas[0]).toMatchObject({
+      deltaCount: 1,
+      deltaFullName: backups[0].name,
+    });
+    // One list (delimiter keeps tar partitions out), one read per sentinel,
+    // one metadata.json per v1 sentinel (the newest is v2).
+    expect(bucket.calls.list).toBe(1);
+    expect(bucket.calls.read).toBe(2 * backups.length - 1);
+  });
+
+  it('builds delta chains across a timeline switch', async () => {
+    const { walg } = seeded();
+    const chains = deltaChains(await walg.listBackups(PREFIX));
+    expect(chains.length).toBeGreaterThanOrEqual(2);
+    expect(chains.every(c => !c.broken)).toBe(true);
+    expect(chains.flatMap(c => c.deltas).length).toBeGreaterThan(0);
+  });
+
+  it('answers hasBackups with a single request, and false for an empty prefix', async () => {
+    const { walg, bucket } = seeded();
+    await expect(walg.hasBackups(PREFIX)).resolves.toBe(true);
+    expect(bucket.calls.list).toBe(1);
+    await expect(walg.hasBackups('spilo/other')).resolves.toBe(false);
+  });
+
+  it('finds the newest WAL from the latest backup in one listing', async () => {
+    const { layout, walg } = seeded();
+    const backups = await walg.listBackups(PREFIX);
+    const wal = await walg.findNewestWal(PREFIX, {
+      fromSegment: backups[backups.length - 1].startSegment,
+      now: new Date(NOW.getTime() + 90_000),
+    });
+    expect(wal).toMatchObject({
+      newestFile: layout.newestWalFile,
+      timeline: 2,
+      highestTimeline: 2,
+      lagSeconds: 90,
+      listRequests: 1,
+    });
+  });
+
+  it('gallops over a large prefix with few requests, across timelines', async () => {
+    const { layout, walg, bucket } = seeded({
+      walSegments: 20_000,
+      timelineSwitches: [0.3, 0.6, 0.9],
+    });
+    const wal = await walg.findNewestWal(PREFIX, { now: NOW });
+    expect(wal.newestFile).toBe(layout.newestWalFile);
+    expect(wal.timeline).toBe(4);
+    expect(wal.highestTimeline).toBe(4);
+    // 20,000 objects would be 200 pages of 100; the probes need ~2·log2(n).
+    expect(wal.listRequests).toBeLessThan(40);
+    expect(bucket.calls.list).toBe(wal.listRequests);
+  });
+
+  it('prefers a complete segment over a .partial of the same position', async () => {
+    const bucket = new InMemoryBucket();
+    const walg = new WalgBackups({
+      bucket: bucket as unknown as Bucket,
+      walPageSize: 1,
+    });
+    for (const name of [
+      '000000010000000000000001.lz4',
+      '000000010000000000000002.lz4',
+      '000000010000000000000003.lz4',
+      '000000010000000000000003.partial.lz4',
+    ]) {
+      bucket.put(`p/wal_005/${name}`, 'x', NOW.toISOString());
+    }
+    const wal = await walg.findNewestWal('p', { now: NOW });
+    expect(wal.newestFile).toBe('000000010000000000000003.lz4');
+  });
+
+  it('reports a new timeline with only its history file and no segments yet', async () => {
+    const bucket = new InMemoryBucket();
+    const walg = new WalgBackups({
+      bucket: bucket as unknown as Bucket,
+      walPageSize: 1,
+    });
+    bucket.put(
+      'p/wal_005/000000010000000000000001.lz4',
+      'x',
+      NOW.toISOString(),
+    );
+    bucket.put(
+      'p/wal_005/000000010000000000000002.lz4',
+      'x',
+      NOW.toISOString(),
+    );
+    bucket.put('p/wal_005/00000002.history.lz4', 'x', NOW.toISOString());
+    const wal = await walg.findNewestWal('p', { now: NOW });
+    expect(wal).toMatchObject({ highestTimeline: 2 });
+    expect(wal.newestFile).toBeUndefined();
+  });
+
+  it('returns nothing for an empty WAL folder', async () => {
+    const walg = new WalgBackups({
+      bucket: new InMemoryBucket() as unknown as Bucket,
+    });
+    await expect(walg.findNewestWal('p')).resolves.toEqual({ listRequests: 1 });
+    await expect(walg.listBackups('p')).resolves.toEqual([]);
+  });
+
+  it('keeps uint64 numbers exact and refuses gs:// URLs as prefixes', () => {
+    expect(
+      parseWalgJson('{"SystemIdentifier":7301234567890123456,"LSN":50331688}'),
+    ).toEqual({
+      SystemIdentifier: '7301234567890123456',
+      LSN: '50331688',
+    });
+    expect(normalizePrefix('/a/b/')).toBe('a/b/');
+    expect(normalizePrefix('')).toBe('');
+    expect(() => normalizePrefix('gs://bucket/a')).toThrow(/not a gs:\/\/ URL/);
+  });
+});
