@@ -8,3 +8,4 @@ export * from './coder/CoderContractServer';
 export * from './seed/walgLayout';
 export * from './seed/inMemoryBucket';
 export * from './gcs/storageInJest';
+export * from './gcp';

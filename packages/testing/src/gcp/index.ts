@@ -1,0 +1,4 @@
+export * from './contract';
+export * from './GcpGrpcContractServer';
+export * from './GcpRestContractServer';
+export * from './GcpContractServer';

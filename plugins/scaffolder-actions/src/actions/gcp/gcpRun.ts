@@ -1,0 +1,189 @@
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { InputError } from '@backstage/errors';
+import { GcpClients } from './gcpClients';
+import { toActionError } from './errors';
+import { abortError, Code, googleErrorInfo, sleep, withRetry } from './retry';
+
+/** A JSON value (what a checkpoint may store). */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/** What an action will do (or did) to one resource. */
+export type Plan =
+  | { kind: 'create' }
+  | { kind: 'update'; fields: string[] }
+  | { kind: 'none' }
+  | { kind: 'delete' }
+  | { kind: 'absent' };
+
+/** The plan as a sentence for the log. */
+export function describePlan(resource: string, plan: Plan): string {
+  switch (plan.kind) {
+    case 'create':
+      return `${resource}: create`;
+    case 'update':
+      return `${resource}: update fields ${plan.fields.join(', ')}`;
+    case 'delete':
+      return `${resource}: delete`;
+    case 'absent':
+      return `${resource}: nothing to do (already absent)`;
+    default:
+      return `${resource}: nothing to do (already as requested)`;
+  }
+}
+
+/** Result of one poll of a long-running operation. */
+export type PollResult = { done: boolean; error?: string; progress?: string };
+
+/**
+ * The runtime of one GCP action invocation: retries, error mapping,
+ * checkpoints, plan logging and waiting on long-running operations.
+ */
+export class GcpRun {
+  /** Mutations made by this invocation (for the outputs and the log). */
+  readonly changes: string[] = [];
+
+  constructor(
+    private readonly ctx: ActionContext<any, any>,
+    readonly clients: GcpClients,
+    readonly projectId: string,
+    readonly api: string,
+  ) {}
+
+  get dryRun(): boolean {
+    return !!this.ctx.isDryRun;
+  }
+
+  get logger() {
+    return this.ctx.logger;
+  }
+
+  private retryOptions(what: string) {
+    return {
+      ...this.clients.settings.retry,
+      what,
+      signal: this.ctx.signal,
+      logger: this.ctx.logger,
+    };
+  }
+
+  /** A read, retried on transient errors; upstream errors become actionable. */
+  async read<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetry(fn, this.retryOptions(what));
+    } catch (error) {
+      throw toActionError(error, {
+        what,
+        api: this.api,
+        projectId: this.projectId,
+      });
+    }
+  }
+
+  /** A read of something that may not exist: NOT_FOUND gives `undefined`. */
+  async readOptional<T>(
+    what: string,
+    fn: () => Promise<T>,
+  ): Promise<T | undefined> {
+    try {
+      return await withRetry(fn, this.retryOptions(what));
+    } catch (error) {
+      const info = googleErrorInfo(error);
+      if (
+        info.code === Code.NOT_FOUND &&
+        !/not (been )?(used|enabled)|is disabled/i.test(info.message)
+      )
+        return undefined;
+      throw toActionError(error, {
+        what,
+        api: this.api,
+        projectId: this.projectId,
+      });
+    }
+  }
+
+  /**
+   * A mutation: inside `ctx.checkpoint` with a stable key, retried on
+   * transient errors. Never called in a dry run.
+   */
+  async mutate<T extends JsonValue | void>(
+    key: string,
+    what: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    if (this.dryRun)
+      throw new Error(`internal error: ${what} attempted in a dry run`);
+    this.logger.info(`${what} (project ${this.projectId})`);
+    this.changes.push(what);
+    try {
+      return await this.ctx.checkpoint<T>({
+        key,
+        fn: () => withRetry(fn, this.retryOptions(what)),
+      });
+    } catch (error) {
+      throw toActionError(error, {
+        what,
+        api: this.api,
+        projectId: this.projectId,
+      });
+    }
+  }
+
+  /** Logs the plan; in a dry run, says that nothing is written. */
+  plan(resource: string, plan: Plan): Plan {
+    this.logger.info(
+      `${this.dryRun ? '[dry run] ' : ''}${describePlan(resource, plan)}`,
+    );
+    return plan;
+  }
+
+  /**
+   * Polls a long-running operation until done, logging progress; honours
+   * `ctx.signal` and the configured timeout.
+   */
+  async waitFor(what: string, poll: () => Promise<PollResult>): Promise<void> {
+    const { operationPollIntervalMs, operationTimeoutMs } =
+      this.clients.settings;
+    const started = Date.now();
+    for (let n = 1; ; n++) {
+      if (this.ctx.signal?.aborted) throw abortError(this.ctx.signal);
+      const result = await this.read(`poll ${what}`, poll);
+      if (result.done) {
+        if (result.error) {
+          throw new Error(
+            `Could not ${what} in project ${this.projectId}: the operation failed: ${result.error}`,
+          );
+        }
+        this.logger.info(
+          `${what}: done after ${Math.round((Date.now() - started) / 1000)} s`,
+        );
+        return;
+      }
+      if (Date.now() - started > operationTimeoutMs) {
+        throw new Error(
+          `Timed out after ${Math.round(
+            operationTimeoutMs / 60000,
+          )} min waiting to ${what}; it may still finish: run the step again to pick it up`,
+        );
+      }
+      if (n === 1 || n % 6 === 0) {
+        this.logger.info(
+          `${what}: still running${
+            result.progress ? ` (${result.progress})` : ''
+          }, waited ${Math.round((Date.now() - started) / 1000)} s`,
+        );
+      }
+      await sleep(operationPollIntervalMs, this.ctx.signal);
+    }
+  }
+}
+
+/** Throws an InputError naming the field. */
+export function invalid(field: string, problem: string): never {
+  throw new InputError(`${field}: ${problem}`);
+}
