@@ -1,7 +1,13 @@
-import { Config } from '@backstage/config';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ClusterActionsOptions } from './clusterAccess';
+import { createKubernetesApplyAction } from './kubernetesApply';
+
+export type { ClusterActionsOptions } from './clusterAccess';
+export { createKubernetesApplyAction } from './kubernetesApply';
 
 /** Creates the in-cluster actions (`kubernetes:*`, `helm:*`, `keycloak:*`, `coder:*`). */
-export function createClusterActions(_options: { config: Config }): TemplateAction<any, any, any>[] {
-  return [];
+export function createClusterActions(
+  options: ClusterActionsOptions,
+): TemplateAction<any, any, any>[] {
+  return [createKubernetesApplyAction(options)];
 }

@@ -1,0 +1,169 @@
+import { ConfigReader } from '@backstage/config';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { createKubernetesApplyAction, parseManifests } from './kubernetesApply';
+import { mockContext } from './__testUtils__/context';
+import { startRecordingServer } from './__testUtils__/recordingServer';
+
+describe('kubernetes:apply', () => {
+  const mockDir = createMockDirectory();
+  let server: Awaited<ReturnType<typeof startRecordingServer>>;
+  let action: ReturnType<typeof createKubernetesApplyAction>;
+  const googleAccessToken = jest.fn(async () => 'google-token');
+
+  beforeEach(async () => {
+    server = await startRecordingServer();
+    action = createKubernetesApplyAction({
+      config: new ConfigReader({
+        coderPlatform: {
+          clusterActions: {
+            clusters: [
+              {
+                name: 'stub',
+                url: server.url,
+                token: 'stub-token',
+                skipTLSVerify: true,
+              },
+            ],
+          },
+        },
+      }),
+      googleAccessToken,
+    });
+  });
+  afterEach(() => server.stop());
+
+  describe('parseManifests', () => {
+    it('splits documents, skips empty ones and flattens List', () => {
+      const objects = parseManifests(
+        [
+          'apiVersion: v1',
+          'kind: ConfigMap',
+          'metadata: {name: a}',
+          '---',
+          '---',
+          'apiVersion: v1',
+          'kind: List',
+          'items:',
+          '- {apiVersion: v1, kind: Secret, metadata: {name: b}}',
+        ].join('\n'),
+        'manifest',
+      );
+      expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
+        'ConfigMap/a',
+        'Secret/b',
+      ]);
+    });
+
+    it.each([
+      [
+        'kind: ConfigMap\nmetadata: {name: a}',
+        'document 1 needs apiVersion, kind and metadata.name',
+      ],
+      ['apiVersion: v1\nkind: [unclosed', 'document 1 is not valid YAML'],
+      ['# nothing here\n', 'contains no Kubernetes objects'],
+    ])('rejects %j', (text, message) => {
+      expect(() => parseManifests(text, 'manifest')).toThrow(
+        `manifest: ${message}`,
+      );
+    });
+  });
+
+  it.each([
+    [
+      { cluster: { name: 'stub' } },
+      'give exactly one of manifest or manifestPath',
+    ],
+    [
+      { cluster: { name: 'stub' }, manifest: 'a: 1', manifestPath: 'x.yaml' },
+      'give exactly one of manifest or manifestPath',
+    ],
+    [
+      {
+        cluster: {},
+        manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
+      },
+      'cluster: give either cluster.name',
+    ],
+    [
+      {
+        cluster: { name: 'nope' },
+        manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
+      },
+      'cluster.name "nope" is not configured',
+    ],
+    [
+      {
+        cluster: { endpoint: '10.0.0.1' },
+        manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
+      },
+      'cluster.caCertificate is required',
+    ],
+    [
+      { cluster: { name: 'stub' }, manifestPath: 'missing.yaml' },
+      'manifestPath missing.yaml: cannot read it',
+    ],
+    [{ cluster: { name: 'stub' }, manifestPath: '../outside.yaml' }, 'outside'],
+  ])('rejects input %j naming the field', async (input, message) => {
+    const ctx = mockContext(input, { workspacePath: mockDir.path });
+    await expect(action.handler(ctx)).rejects.toThrow(message);
+    expect(server.writes()).toEqual([]);
+  });
+
+  it('dry run reads only and logs the plan', async () => {
+    mockDir.setContent({
+      'manifests/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n',
+    });
+    const ctx = mockContext(
+      { cluster: { name: 'stub' }, manifestPath: 'manifests/cm.yaml' },
+      { isDryRun: true, workspacePath: mockDir.path },
+    );
+    await action.handler(ctx);
+    expect(server.requests.length).toBeGreaterThan(0);
+    expect(server.writes()).toEqual([]);
+    expect(ctx.checkpoint).not.toHaveBeenCalled();
+    expect(ctx.logger.info).toHaveBeenCalledWith(
+      'dry run: would create ConfigMap x/a',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('changed', 0);
+  });
+
+  it('stops when the task is cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled by user'));
+    const ctx = mockContext(
+      {
+        cluster: { name: 'stub' },
+        manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
+      },
+      { signal: controller.signal },
+    );
+    await expect(action.handler(ctx)).rejects.toThrow();
+    expect(server.writes()).toEqual([]);
+  });
+
+  it('reports an API server error naming the object', async () => {
+    const ctx = mockContext({
+      cluster: { name: 'stub' },
+      manifest: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}',
+    });
+    await expect(action.handler(ctx)).rejects.toThrow(
+      'kubernetes:apply: Widget w',
+    );
+  });
+
+  it('reaches a GKE endpoint with the Google access token', async () => {
+    const ctx = mockContext(
+      {
+        cluster: { endpoint: server.url, caCertificate: 'Y2E=' },
+        manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
+      },
+      { isDryRun: true },
+    );
+    await action.handler(ctx);
+    expect(googleAccessToken).toHaveBeenCalled();
+    expect(ctx.logger.info).toHaveBeenCalledWith(
+      'dry run: would create ConfigMap a',
+    );
+  });
+});

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+
+/** Waits, rejecting at once when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined = undefined;
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Throws when the task was cancelled. */
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
+function abortError(signal?: AbortSignal): Error {
+  const reason = signal?.reason;
+  return reason instanceof Error
+    ? reason
+    : new Error('The task was cancelled before the action finished');
+}
+
+/** A short stable digest of a JSON value (sorted keys), for checkpoint keys and comparisons. */
+export function digest(value: unknown): string {
+  return createHash('sha256')
+    .update(stableStringify(value))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** JSON with object keys sorted, so equal values always serialise alike. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(stableStringify).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter(k => (value as Record<string, unknown>)[k] !== undefined)
+      .map(
+        k =>
+          `${JSON.stringify(k)}:${stableStringify(
+            (value as Record<string, unknown>)[k],
+          )}`,
+      )
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Replaces every occurrence of each secret in a text with `***`. */
+export function maskSecrets(text: string, secrets: Iterable<string>): string {
+  let masked = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 3) masked = masked.split(secret).join('***');
+  }
+  return masked;
+}
