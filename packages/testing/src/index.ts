@@ -9,3 +9,4 @@ export * from './seed/walgLayout';
 export * from './seed/inMemoryBucket';
 export * from './gcs/storageInJest';
 export * from './gcp';
+export * from './seed/keycloakRealm';

@@ -10,3 +10,4 @@ export * from './coder';
 export * from './walg/walNames';
 export * from './walg/deltaChains';
 export * from './walg/WalgBackups';
+export * from './keycloak/KeycloakUsers';

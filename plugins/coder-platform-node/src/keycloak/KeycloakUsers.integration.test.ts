@@ -1,0 +1,103 @@
+import {
+  requirePeer,
+  seedKeycloakRealm,
+  SeededKeycloakRealm,
+} from '@coder-platform/testing';
+import { KeycloakUsers } from './KeycloakUsers';
+
+describe('KeycloakUsers against the real Keycloak server', () => {
+  const peer = requirePeer('keycloak', [
+    'PEERS_KEYCLOAK_URL',
+    'PEERS_KEYCLOAK_ADMIN_USER',
+    'PEERS_KEYCLOAK_ADMIN_PASSWORD',
+  ]);
+  let seeded: SeededKeycloakRealm;
+  let users: KeycloakUsers;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    seeded = await seedKeycloakRealm({
+      baseUrl: peer.PEERS_KEYCLOAK_URL,
+      adminUser: peer.PEERS_KEYCLOAK_ADMIN_USER,
+      adminPassword: peer.PEERS_KEYCLOAK_ADMIN_PASSWORD,
+      realm: `kcusers-${Date.now()}`,
+      users: 120,
+    });
+    users = new KeycloakUsers(
+      {
+        baseUrl: peer.PEERS_KEYCLOAK_URL,
+        realm: seeded.realm,
+        clientId: seeded.clientId,
+        clientSecret: seeded.clientSecret,
+      },
+      { onRequest: op => requests.push(op) },
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await seeded?.remove();
+  }, 60_000);
+
+  it('summarises the realm with five count requests', async () => {
+    requests.length = 0;
+    const summary = await users.summary();
+    expect(summary).toMatchObject({ realm: seeded.realm, ...seeded.expected });
+    expect(requests).toHaveLength(5);
+  });
+
+  it('pages users with requiredActions, and searches', async () => {
+    const page = await users.list({ first: 10, max: 5 });
+    expect(page.total).toBe(seeded.expected.total);
+    expect(page.items.map(u => u.username)).toEqual([
+      'user00010',
+      'user00011',
+      'user00012',
+      'user00013',
+      'user00014',
+    ]);
+    expect(page.items[1]).toMatchObject({
+      email: 'user00011@example.com',
+      emailVerified: false,
+      enabled: true,
+      requiredActions: ['VERIFY_EMAIL'],
+    });
+    expect(page.items[1].createdTimestamp).toEqual(expect.any(Number));
+    const disabled = await users.list({ search: 'user00027' });
+    expect(disabled.items).toEqual([
+      expect.objectContaining({ username: 'user00027', enabled: false }),
+    ]);
+
+    const found = await users.list({ search: 'user0011' });
+    expect(found.total).toBe(10);
+    expect(found.items.every(u => u.username.startsWith('user0011'))).toBe(
+      true,
+    );
+  });
+
+  it('caps the page size at 100', async () => {
+    const page = await users.list({ max: 1000 });
+    expect(page.items).toHaveLength(100);
+  });
+
+  it("lists one user's groups on demand", async () => {
+    const [user] = (await users.list({ search: seeded.userWithGroups })).items;
+    const groups = await users.groups(user.id);
+    expect(groups.map(g => g.path).sort()).toEqual([
+      '/developers',
+      '/grafana-admin',
+      '/grafana-dev',
+    ]);
+  });
+
+  it('reports a refused client without its secret', async () => {
+    const wrong = new KeycloakUsers({
+      baseUrl: peer.PEERS_KEYCLOAK_URL,
+      realm: seeded.realm,
+      clientId: seeded.clientId,
+      clientSecret: 'not-the-secret',
+    });
+    const attempt = wrong.summary();
+    await expect(attempt).rejects.toThrow(/refused client "backstage"/);
+    await expect(attempt).rejects.not.toThrow(/not-the-secret/);
+  });
+});

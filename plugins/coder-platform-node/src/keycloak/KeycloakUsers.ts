@@ -1,0 +1,206 @@
+import type KeycloakAdminClient from '@keycloak/keycloak-admin-client';
+import type {
+  KeycloakGroupBrief,
+  KeycloakRealmSummary,
+  KeycloakUserBrief,
+} from '@coder-platform/plugin-coder-platform-common';
+import {
+  createKeycloakAdminClient,
+  KeycloakAccess,
+} from './createKeycloakAdminClient';
+
+/** Largest page the portal asks Keycloak for. */
+export const KEYCLOAK_MAX_PAGE_SIZE = 100;
+
+export interface KeycloakUsersOptions {
+  /** Re-authenticate this long before the access token expires. Default 30 s. */
+  refreshMarginMs?: number;
+  /** Called once per Keycloak admin request (token requests excluded). */
+  onRequest?: (operation: string) => void;
+  /** Creates the authenticated admin client (tests). */
+  connect?: (access: KeycloakAccess) => Promise<KeycloakAdminClient>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Reads users of one realm for the portal: pages, one user's groups, and a
+ * realm summary made of `users/count` requests only (five requests whatever
+ * the realm size). Keycloak's brief representation omits `requiredActions`,
+ * so pages are read in full representation and projected; the page size is
+ * capped at {@link KEYCLOAK_MAX_PAGE_SIZE}.
+ */
+export class KeycloakUsers {
+  readonly realm: string;
+  readonly #access: KeycloakAccess;
+  readonly #refreshMarginMs: number;
+  readonly #onRequest: (operation: string) => void;
+  readonly #connect: (access: KeycloakAccess) => Promise<KeycloakAdminClient>;
+  #client?: Promise<{ client: KeycloakAdminClient; expiresAt: number }>;
+
+  constructor(access: KeycloakAccess, options: KeycloakUsersOptions = {}) {
+    this.#access = access;
+    this.realm = access.realm;
+    this.#refreshMarginMs = options.refreshMarginMs ?? 30_000;
+    this.#onRequest = options.onRequest ?? (() => {});
+    this.#connect = options.connect ?? createKeycloakAdminClient;
+  }
+
+  /** A page of users, optionally matching `search` (username, email, first or last name). */
+  async list(query: {
+    search?: string;
+    first?: number;
+    max?: number;
+  }): Promise<{
+    total: number;
+    items: KeycloakUserBrief[];
+  }> {
+    const first = Math.max(0, query.first ?? 0);
+    const max = Math.min(KEYCLOAK_MAX_PAGE_SIZE, Math.max(1, query.max ?? 20));
+    const search = query.search?.trim() || undefined;
+    const [users, total] = await Promise.all([
+      this.#call('users.find', c =>
+        c.users.find({ first, max, search, briefRepresentation: false }),
+      ),
+      this.#call('users.count', c => c.users.count(search ? { search } : {})),
+    ]);
+    return { total: toCount(total), items: users.map(toBrief) };
+  }
+
+  /** Groups the user is a direct member of. */
+  async groups(userId: string): Promise<KeycloakGroupBrief[]> {
+    const groups = await this.#call('users.listGroups', c =>
+      c.users.listGroups({ id: userId, briefRepresentation: true, max: 1000 }),
+    );
+    return groups.map(g => ({ id: g.id!, name: g.name ?? '', path: g.path }));
+  }
+
+  /** Total, unverified, disabled and recently created users: five count requests. */
+  async summary(now = new Date()): Promise<KeycloakRealmSummary> {
+    // With an attribute filter, Keycloak's count includes service-account
+    // users unless a search is given too; `search=*` matches every regular user.
+    const count = (
+      label: string,
+      query: Record<string, string | number | boolean>,
+    ) =>
+      this.#call(`users.count(${label})`, c =>
+        c.users.count({ search: '*', ...query } as Parameters<
+          KeycloakAdminClient['users']['count']
+        >[0]),
+      ).then(toCount);
+    const [total, unverified, disabled, createdLast7Days, createdLast30Days] =
+      await Promise.all([
+        count('total', {}),
+        count('unverified', { emailVerified: false }),
+        count('disabled', { enabled: false }),
+        // Keycloak >= 26.6 filters on creation time (epoch milliseconds).
+        count('7d', { createdAfter: now.getTime() - 7 * DAY_MS }),
+        count('30d', { createdAfter: now.getTime() - 30 * DAY_MS }),
+      ]);
+    return {
+      realm: this.realm,
+      total,
+      unverified,
+      disabled,
+      createdLast7Days,
+      createdLast30Days,
+      evaluatedAt: now.toISOString(),
+    };
+  }
+
+  async #client_(): Promise<KeycloakAdminClient> {
+    const now = Date.now();
+    if (this.#client) {
+      try {
+        const current = await this.#client;
+        if (current.expiresAt - this.#refreshMarginMs > now)
+          return current.client;
+      } catch {
+        // The last attempt failed: try again below.
+      }
+    }
+    this.#client = this.#connect(this.#access).then(client => ({
+      client,
+      expiresAt: tokenExpiry(client.accessToken) ?? now + 60_000,
+    }));
+    return (await this.#client).client;
+  }
+
+  async #call<T>(
+    operation: string,
+    fn: (client: KeycloakAdminClient) => Promise<T>,
+  ): Promise<T> {
+    const client = await this.#client_();
+    this.#onRequest(operation);
+    try {
+      return await fn(client);
+    } catch (error) {
+      const status = (error as { response?: { status?: number } }).response
+        ?.status;
+      if (status === 401) {
+        // Token revoked or expired early: authenticate once more.
+        this.#client = undefined;
+        const fresh = await this.#client_();
+        this.#onRequest(operation);
+        return fn(fresh);
+      }
+      throw new Error(
+        `Keycloak ${operation} in realm "${this.realm}" failed${
+          status ? ` (HTTP ${status})` : ''
+        }: ${(error as Error).message}`,
+      );
+    }
+  }
+}
+
+function toCount(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value && typeof value === 'object' && 'count' in value) {
+    return Number((value as { count: unknown }).count);
+  }
+  return Number(value);
+}
+
+interface UserRepresentationLike {
+  id?: string;
+  username?: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  emailVerified?: boolean;
+  enabled?: boolean;
+  createdTimestamp?: number;
+  requiredActions?: string[];
+}
+
+function toBrief(user: UserRepresentationLike): KeycloakUserBrief {
+  const brief: KeycloakUserBrief = {
+    id: user.id ?? '',
+    username: user.username ?? '',
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    emailVerified: Boolean(user.emailVerified),
+    enabled: Boolean(user.enabled),
+    createdTimestamp: user.createdTimestamp,
+    requiredActions: user.requiredActions ?? [],
+  };
+  for (const key of Object.keys(brief) as (keyof KeycloakUserBrief)[]) {
+    if (brief[key] === undefined) delete brief[key];
+  }
+  return brief;
+}
+
+/** `exp` of a JWT in epoch milliseconds, without verifying it (we only schedule a refresh). */
+function tokenExpiry(token: string | undefined): number | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const { exp } = JSON.parse(
+      Buffer.from(payload, 'base64url').toString('utf8'),
+    );
+    return typeof exp === 'number' ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
