@@ -10,3 +10,4 @@ export * from './seed/inMemoryBucket';
 export * from './gcs/storageInJest';
 export * from './gcp';
 export * from './seed/keycloakRealm';
+export * from './seed/helmReleases';

@@ -9,3 +9,4 @@ export * from './permissions';
 export * from './types';
 export * from './backups';
 export * from './keycloak';
+export * from './releases';

@@ -11,3 +11,5 @@ export * from './walg/walNames';
 export * from './walg/deltaChains';
 export * from './walg/WalgBackups';
 export * from './keycloak/KeycloakUsers';
+export * from './helm/releaseSecrets';
+export * from './helm/HelmReleases';
