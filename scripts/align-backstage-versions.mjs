@@ -66,12 +66,21 @@ await Promise.all(
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const kept = Object.fromEntries(
-  Object.entries(pkg.resolutions ?? {}).filter(([k]) => !k.startsWith('@backstage/')),
+  Object.entries(pkg.resolutions ?? {}).filter(
+    ([k]) => !k.startsWith('@backstage/'),
+  ),
 );
 pkg.resolutions = {
   ...kept,
   ...Object.fromEntries(Object.entries(resolutions).sort()),
 };
 writeFileSync('package.json', `${JSON.stringify(pkg, null, 2)}\n`);
-if (skipped.length) console.log(`not on the line (must vanish after yarn install): ${skipped.join(', ')}`);
-console.log(`pinned ${Object.keys(resolutions).length} @backstage/* packages (cutoff ${cutoff.toISOString()})`);
+if (skipped.length)
+  console.log(
+    `not on the line (must vanish after yarn install): ${skipped.join(', ')}`,
+  );
+console.log(
+  `pinned ${
+    Object.keys(resolutions).length
+  } @backstage/* packages (cutoff ${cutoff.toISOString()})`,
+);

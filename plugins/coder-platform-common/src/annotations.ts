@@ -22,7 +22,8 @@ export function isValidClusterName(name: string): boolean {
  * @throws Error when the annotation is present but not a valid cluster name
  */
 export function getEntityClusterName(entity: Entity): string | undefined {
-  const value = entity.metadata.annotations?.[CODER_PLATFORM_CLUSTER_ANNOTATION];
+  const value =
+    entity.metadata.annotations?.[CODER_PLATFORM_CLUSTER_ANNOTATION];
   if (value === undefined) {
     return undefined;
   }
@@ -31,7 +32,9 @@ export function getEntityClusterName(entity: Entity): string | undefined {
     throw new Error(
       `Annotation ${CODER_PLATFORM_CLUSTER_ANNOTATION} on ${entity.kind}:${
         entity.metadata.namespace ?? 'default'
-      }/${entity.metadata.name} is "${value}", which is not a valid cluster name (lowercase letters, digits and dashes, starting with a letter, at most 63 characters)`,
+      }/${
+        entity.metadata.name
+      } is "${value}", which is not a valid cluster name (lowercase letters, digits and dashes, starting with a letter, at most 63 characters)`,
     );
   }
   return name;

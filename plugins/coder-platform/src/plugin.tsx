@@ -27,7 +27,9 @@ const coderPlatformPage = PageBlueprint.make({
     icon: <CloudIcon />,
     routeRef: rootRouteRef,
     loader: () =>
-      import('./components/CoderPlatformPage').then(m => <m.CoderPlatformPage />),
+      import('./components/CoderPlatformPage').then(m => (
+        <m.CoderPlatformPage />
+      )),
   },
 });
 
@@ -38,7 +40,9 @@ const entityClusterCard = EntityCardBlueprint.make({
     filter: entity =>
       Boolean(entity.metadata.annotations?.[CODER_PLATFORM_CLUSTER_ANNOTATION]),
     loader: () =>
-      import('./components/EntityClusterCard').then(m => <m.EntityClusterCard />),
+      import('./components/EntityClusterCard').then(m => (
+        <m.EntityClusterCard />
+      )),
   },
 });
 

@@ -7,7 +7,7 @@ describe('parsePeersEnv', () => {
   it('reads KEY=value lines, strips quotes and ignores comments', () => {
     expect(
       parsePeersEnv(
-        "# written by peers\nPEERS_PG_URL=postgresql://u:p@127.0.0.1:5544/postgres\nexport PEERS_A='x y'\n\nB=\"q\"\nnot a line\n",
+        '# written by peers\nPEERS_PG_URL=postgresql://u:p@127.0.0.1:5544/postgres\nexport PEERS_A=\'x y\'\n\nB="q"\nnot a line\n',
       ),
     ).toEqual({
       PEERS_PG_URL: 'postgresql://u:p@127.0.0.1:5544/postgres',

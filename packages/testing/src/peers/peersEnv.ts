@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 /**
  * Settings of the real local servers started by `yarn peers up`, read from
@@ -7,14 +7,25 @@ import { resolve } from 'node:path';
  */
 export type PeersEnv = Record<string, string>;
 
-/** Root of the repository: packages/testing/src/peers -> four levels up. */
-const repoRoot = resolve(__dirname, '../../../..');
+/** The repository root: the nearest directory up from the cwd with backstage.json. */
+function findRepoRoot(): string {
+  let dir = process.cwd();
+  while (!existsSync(resolve(dir, 'backstage.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
 
 /** Where `yarn peers up` writes its env file. */
 export function peersEnvFile(): string {
   return (
     process.env.PEERS_ENV_FILE ??
-    resolve(process.env.CODER_PLATFORM_PEERS_DIR ?? resolve(repoRoot, '.peers'), 'env')
+    resolve(
+      process.env.CODER_PLATFORM_PEERS_DIR ?? resolve(findRepoRoot(), '.peers'),
+      'env',
+    )
   );
 }
 
@@ -27,7 +38,8 @@ export function parsePeersEnv(text: string): PeersEnv {
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (!match) continue;
     let value = match[2];
-    if (/^'.*'$/.test(value) || /^".*"$/.test(value)) value = value.slice(1, -1);
+    if (/^'.*'$/.test(value) || /^".*"$/.test(value))
+      value = value.slice(1, -1);
     env[match[1]] = value;
   }
   return env;
@@ -51,8 +63,13 @@ export function requirePeer<K extends string>(
   const missing = keys.filter(key => !env[key]);
   if (missing.length > 0) {
     throw new Error(
-      `${server}: ${missing.join(', ')} missing from ${file}; is it running? Try \`yarn peers up ${server}\``,
+      `${server}: ${missing.join(
+        ', ',
+      )} missing from ${file}; is it running? Try \`yarn peers up ${server}\``,
     );
   }
-  return Object.fromEntries(keys.map(key => [key, env[key]])) as Record<K, string>;
+  return Object.fromEntries(keys.map(key => [key, env[key]])) as Record<
+    K,
+    string
+  >;
 }

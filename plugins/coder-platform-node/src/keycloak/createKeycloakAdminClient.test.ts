@@ -4,12 +4,22 @@ import { createKeycloakAdminClient } from './createKeycloakAdminClient';
 
 /** A token endpoint and a users endpoint, enough to see the real client's requests. */
 async function startFakeTokenEndpoint() {
-  const requests: { method?: string; url?: string; body: string; auth?: string }[] = [];
+  const requests: {
+    method?: string;
+    url?: string;
+    body: string;
+    auth?: string;
+  }[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', chunk => (body += chunk));
     req.on('end', () => {
-      requests.push({ method: req.method, url: req.url, body, auth: req.headers.authorization });
+      requests.push({
+        method: req.method,
+        url: req.url,
+        body,
+        auth: req.headers.authorization,
+      });
       res.setHeader('content-type', 'application/json');
       if (req.url === '/realms/master/protocol/openid-connect/token') {
         // The client may send its credentials in the body or as HTTP Basic.
@@ -17,12 +27,21 @@ async function startFakeTokenEndpoint() {
           (req.headers.authorization ?? '').replace(/^Basic /, ''),
           'base64',
         ).toString();
-        if (!body.includes('client_secret=right') && basic !== 'backstage:right') {
+        if (
+          !body.includes('client_secret=right') &&
+          basic !== 'backstage:right'
+        ) {
           res.statusCode = 401;
           res.end(JSON.stringify({ error: 'unauthorized_client' }));
           return;
         }
-        res.end(JSON.stringify({ access_token: 'access-1', expires_in: 60, token_type: 'Bearer' }));
+        res.end(
+          JSON.stringify({
+            access_token: 'access-1',
+            expires_in: 60,
+            token_type: 'Bearer',
+          }),
+        );
         return;
       }
       if (req.url?.startsWith('/admin/realms/dev/users/count')) {
@@ -55,7 +74,9 @@ describe('createKeycloakAdminClient', () => {
         method: 'GET',
         auth: 'Bearer access-1',
       });
-      expect(fake.requests[1].url).toMatch(/^\/admin\/realms\/dev\/users\/count/);
+      expect(fake.requests[1].url).toMatch(
+        /^\/admin\/realms\/dev\/users\/count/,
+      );
     } finally {
       fake.server.close();
     }

@@ -38,7 +38,9 @@ export async function createKeycloakAdminClient(
     throw new Error(
       `Keycloak at ${baseUrl} refused client "${access.clientId}" in realm "${
         access.loginRealm ?? access.realm
-      }"${status ? ` (HTTP ${status})` : ''}: check keycloak.clientId, keycloak.clientSecret and that the client has service accounts enabled`,
+      }"${
+        status ? ` (HTTP ${status})` : ''
+      }: check keycloak.clientId, keycloak.clientSecret and that the client has service accounts enabled`,
     );
   }
   client.setConfig({ realmName: access.realm });

@@ -1,4 +1,9 @@
-import { Progress, ResponseErrorPanel, Table, TableColumn } from '@backstage/core-components';
+import {
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { ClusterSummary } from '@coder-platform/plugin-coder-platform-common';
 import Chip from '@material-ui/core/Chip';

@@ -10,7 +10,9 @@ const labels: Record<keyof ClusterSummary['upstreams'], string> = {
 };
 
 /** One chip per configured upstream; unconfigured ones are not shown. */
-export function UpstreamChips(props: { upstreams: ClusterSummary['upstreams'] }) {
+export function UpstreamChips(props: {
+  upstreams: ClusterSummary['upstreams'];
+}) {
   const configured = (Object.keys(labels) as (keyof typeof labels)[]).filter(
     key => props.upstreams[key],
   );

@@ -1,4 +1,9 @@
-import { Content, ContentHeader, Header, Page } from '@backstage/core-components';
+import {
+  Content,
+  ContentHeader,
+  Header,
+  Page,
+} from '@backstage/core-components';
 import { ClustersTable } from '../ClustersTable';
 
 /** The plugin's own page: every configured Coder development cluster. */

@@ -1,4 +1,9 @@
-import { InfoCard, Progress, ResponseErrorPanel, WarningPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { getEntityClusterName } from '@coder-platform/plugin-coder-platform-common';
