@@ -146,35 +146,53 @@ export class GcpClients {
     return options;
   }
 
-  private track<T extends { close(): Promise<void> }>(client: T): T {
-    this.closers.push(() => client.close());
+  private readonly cache = new Map<string, unknown>();
+
+  /** One client per kind and invocation; closed by `close()`. */
+  private track<T extends { close(): Promise<void> }>(
+    kind: string,
+    create: () => T,
+  ): T {
+    let client = this.cache.get(kind) as T | undefined;
+    if (!client) {
+      client = create();
+      this.cache.set(kind, client);
+      const created = client;
+      this.closers.push(() => created.close());
+    }
     return client;
   }
 
   clusterManager(): ClusterManagerClient {
     return this.track(
-      new ClusterManagerClient({
-        ...this.gaxAuth(),
-        ...this.gaxEndpoint('container', 'grpc'),
-      } as any),
+      'ClusterManagerClient',
+      () =>
+        new ClusterManagerClient({
+          ...this.gaxAuth(),
+          ...this.gaxEndpoint('container', 'grpc'),
+        } as any),
     );
   }
 
   projects(): ProjectsClient {
     return this.track(
-      new ProjectsClient({
-        ...this.gaxAuth(),
-        ...this.gaxEndpoint('resourceManager', 'grpc'),
-      } as any),
+      'ProjectsClient',
+      () =>
+        new ProjectsClient({
+          ...this.gaxAuth(),
+          ...this.gaxEndpoint('resourceManager', 'grpc'),
+        } as any),
     );
   }
 
   serviceUsage(): ServiceUsageClient {
     return this.track(
-      new ServiceUsageClient({
-        ...this.gaxAuth(),
-        ...this.gaxEndpoint('serviceUsage', 'grpc'),
-      } as any),
+      'ServiceUsageClient',
+      () =>
+        new ServiceUsageClient({
+          ...this.gaxAuth(),
+          ...this.gaxEndpoint('serviceUsage', 'grpc'),
+        } as any),
     );
   }
 
@@ -183,30 +201,44 @@ export class GcpClients {
   }
 
   networks() {
-    return this.track(new compute.NetworksClient(this.computeOptions()));
+    return this.track(
+      'compute.NetworksClient',
+      () => new compute.NetworksClient(this.computeOptions()),
+    );
   }
 
   subnetworks() {
-    return this.track(new compute.SubnetworksClient(this.computeOptions()));
+    return this.track(
+      'compute.SubnetworksClient',
+      () => new compute.SubnetworksClient(this.computeOptions()),
+    );
   }
 
   firewalls() {
-    return this.track(new compute.FirewallsClient(this.computeOptions()));
+    return this.track(
+      'compute.FirewallsClient',
+      () => new compute.FirewallsClient(this.computeOptions()),
+    );
   }
 
   addresses() {
-    return this.track(new compute.AddressesClient(this.computeOptions()));
+    return this.track(
+      'compute.AddressesClient',
+      () => new compute.AddressesClient(this.computeOptions()),
+    );
   }
 
   globalOperations() {
     return this.track(
-      new compute.GlobalOperationsClient(this.computeOptions()),
+      'compute.GlobalOperationsClient',
+      () => new compute.GlobalOperationsClient(this.computeOptions()),
     );
   }
 
   regionOperations() {
     return this.track(
-      new compute.RegionOperationsClient(this.computeOptions()),
+      'compute.RegionOperationsClient',
+      () => new compute.RegionOperationsClient(this.computeOptions()),
     );
   }
 
@@ -264,6 +296,7 @@ export class GcpClients {
 
   /** Closes every gRPC/REST client created so far. */
   async close(): Promise<void> {
+    this.cache.clear();
     await Promise.allSettled(this.closers.splice(0).map(close => close()));
   }
 }

@@ -10,6 +10,8 @@ import {
   startGcp,
 } from './__testUtils__/harness';
 
+// The official clients load their (large) protos when created; allow for it.
+jest.setTimeout(30_000);
 describe('gcp:gke:cluster', () => {
   let gcp: GcpContractServer;
   let action: ReturnType<typeof createGcpGkeClusterAction>;
@@ -204,14 +206,11 @@ describe('gcp:gke:cluster', () => {
 
   it('stops waiting when the task is aborted', async () => {
     gcp.pollsToComplete = 1_000_000;
-    const controller = new AbortController();
     const { ctx } = mockContext(
       { name: 'slow-gke' },
-      { signal: controller.signal },
+      { abortWhenLogged: /still running/ },
     );
-    const run = action.handler(ctx);
-    setTimeout(() => controller.abort(), 100);
-    await expect(run).rejects.toThrow(/cancel|abort/i);
+    await expect(action.handler(ctx)).rejects.toThrow(/cancel|abort/i);
     expect(gcp.calls.count('container.GetOperation')).toBeGreaterThan(0);
   });
 

@@ -74,7 +74,9 @@ export type GoogleErrorInfo = {
  */
 export function googleErrorInfo(error: unknown): GoogleErrorInfo {
   const e = (error ?? {}) as Record<string, any>;
-  const message = String(e.details || e.message || e);
+  const message = String(
+    (typeof e.details === 'string' && e.details) || e.message || e,
+  );
   const reasons: string[] = [];
   const collect = (value: unknown) => {
     if (typeof value === 'string' && value) reasons.push(value);

@@ -31,9 +31,15 @@ export function gcpConfig(
   });
 }
 
-/** An OAuth2 client holding a fixed access token (the contract servers accept any). */
+/**
+ * An OAuth2 client holding a fixed access token (the contract servers accept
+ * any). Its transport uses Node's fetch: gaxios would otherwise load
+ * node-fetch with a dynamic import, which jest cannot run.
+ */
 export function fakeAuth(): OAuth2Client {
-  const client = new OAuth2Client();
+  const client = new OAuth2Client({
+    transporterOptions: { fetchImplementation: globalThis.fetch as any },
+  });
   client.setCredentials({
     access_token: 'contract-test-token',
     expiry_date: Date.now() + 3_600_000,
@@ -56,9 +62,19 @@ export function mockContext(
     dryRun?: boolean;
     signal?: AbortSignal;
     workspacePath?: string;
+    abortWhenLogged?: RegExp;
   } = {},
 ) {
   const logger = mockServices.logger.mock();
+  let signal = options.signal;
+  if (options.abortWhenLogged) {
+    const controller = new AbortController();
+    const pattern = options.abortWhenLogged;
+    (logger.info as jest.Mock).mockImplementation((message: string) => {
+      if (pattern.test(message)) controller.abort();
+    });
+    signal = controller.signal;
+  }
   const base = createMockActionContext({
     input: input as any,
     logger: logger as any,
@@ -68,7 +84,7 @@ export function mockContext(
     ...base,
     checkpoint: jest.fn(async ({ fn }: { key: string; fn: () => any }) => fn()),
     isDryRun: options.dryRun ?? false,
-    signal: options.signal,
+    signal,
   };
   const logs = () =>
     [
