@@ -1,0 +1,158 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { createHelmReleaseAction } from './helmRelease';
+import { leafStrings, mergeValues } from './values';
+import { maskSecrets } from './util';
+import { loggedText, mockContext } from './__testUtils__/context';
+import { fakeHelm } from './__testUtils__/fakeHelm';
+
+const config = (binary: string) =>
+  new ConfigReader({
+    coderPlatform: {
+      clusterActions: {
+        helm: { binary },
+        clusters: [
+          { name: 'dev', url: 'https://127.0.0.1:1', token: 'cluster-token' },
+        ],
+      },
+    },
+  });
+
+const base = {
+  cluster: { name: 'dev' },
+  name: 'demo',
+  namespace: 'demo',
+  repoUrl: 'https://charts.example.com',
+  chart: 'demo',
+  version: '1.2.3',
+};
+
+describe('helm:release', () => {
+  const mockDir = createMockDirectory();
+
+  it.each([
+    [{ ...base, chart: undefined }, 'helm:release: chart is required'],
+    [
+      { ...base, version: undefined },
+      'version is required (pin the chart version)',
+    ],
+    [
+      { ...base, repoUrl: undefined },
+      'repoUrl is required unless chart is an oci:// reference',
+    ],
+    [
+      { ...base, chart: 'oci://registry.example.com/charts/demo' },
+      'give repoUrl only for repository charts',
+    ],
+    [{ ...base, valuesFiles: ['missing.yaml'] }, 'valuesFiles missing.yaml'],
+    [
+      { ...base, valuesFiles: ['list.yaml'] },
+      'valuesFiles list.yaml must hold a YAML map',
+    ],
+    [
+      { ...base, cluster: { name: 'other' } },
+      'cluster.name "other" is not configured',
+    ],
+  ])('rejects %j naming the field', async (input, message) => {
+    mockDir.setContent({ 'list.yaml': '- a\n- b\n' });
+    const helm = fakeHelm();
+    const action = createHelmReleaseAction({ config: config(helm.bin) });
+    await expect(
+      action.handler(mockContext(input, { workspacePath: mockDir.path })),
+    ).rejects.toThrow(message);
+    expect(helm.calls().filter(c => c.startsWith('upgrade'))).toEqual([]);
+  });
+
+  it('names the missing helm binary and the setting to fix', async () => {
+    const action = createHelmReleaseAction({
+      config: config('/nonexistent/helm'),
+    });
+    await expect(action.handler(mockContext(base))).rejects.toThrow(
+      'helm binary "/nonexistent/helm" not found: set coderPlatform.clusterActions.helm.binary',
+    );
+  });
+
+  it('dry run only reads and logs the plan', async () => {
+    const helm = fakeHelm();
+    const action = createHelmReleaseAction({ config: config(helm.bin) });
+    const ctx = mockContext(base, { isDryRun: true });
+    await action.handler(ctx);
+    expect(helm.calls().map(c => c.split(' ')[0])).toEqual(['get']);
+    expect(ctx.logger.info).toHaveBeenCalledWith(
+      'dry run: would install release demo/demo to demo 1.2.3',
+    );
+    expect(ctx.checkpoint).not.toHaveBeenCalled();
+  });
+
+  it('installs with pinned version, a private values file and helm 4 flags', async () => {
+    const helm = fakeHelm();
+    const action = createHelmReleaseAction({ config: config(helm.bin) });
+    const ctx = mockContext({
+      ...base,
+      values: { a: 1 },
+      atomic: true,
+      timeoutSeconds: 90,
+    });
+    await action.handler(ctx);
+    const upgrade = helm.calls().find(c => c.startsWith('upgrade'))!;
+    expect(upgrade).toMatch(
+      /^upgrade --install demo demo --repo https:\/\/charts\.example\.com --version 1\.2\.3 -n demo -f \S+\/values\.json --reset-values --timeout 90s --create-namespace --wait=watcher --rollback-on-failure --kubeconfig \S+\/kubeconfig$/,
+    );
+    expect(ctx.checkpoint).toHaveBeenCalledWith(
+      expect.objectContaining({
+        key: expect.stringMatching(/^helm:release:demo\/demo:demo@1\.2\.3:/),
+      }),
+    );
+  });
+
+  it('masks secret values in errors and logs', async () => {
+    const helm = fakeHelm({
+      upgradeStderr: 'Error: bad value hunter2-password in template',
+    });
+    const action = createHelmReleaseAction({ config: config(helm.bin) });
+    const ctx = mockContext({
+      ...base,
+      secretValues: { auth: { password: 'hunter2-password' } },
+    });
+    const error = await action.handler(ctx).catch(e => e);
+    expect(error.message).toContain(
+      'install of release demo/demo failed: helm upgrade failed: bad value *** in template',
+    );
+    expect(error.message).not.toContain('hunter2-password');
+    expect(loggedText(ctx)).not.toContain('hunter2-password');
+  });
+
+  it('honours a cancelled task', async () => {
+    const helm = fakeHelm();
+    const action = createHelmReleaseAction({ config: config(helm.bin) });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      action.handler(mockContext(base, { signal: controller.signal })),
+    ).rejects.toThrow();
+    expect(helm.calls().filter(c => c.startsWith('upgrade'))).toEqual([]);
+  });
+
+  describe('values', () => {
+    it('merges maps deeply and replaces everything else, like helm', () => {
+      expect(
+        mergeValues(
+          { a: { b: 1, c: [1, 2] }, d: 'x' },
+          { a: { c: [3], e: true } },
+          undefined,
+        ),
+      ).toEqual({ a: { b: 1, c: [3], e: true }, d: 'x' });
+    });
+
+    it('collects leaves to mask and masks them', () => {
+      const secrets = leafStrings({
+        a: { b: 'secret-one' },
+        c: ['secret-two', 42],
+      });
+      expect(secrets).toEqual(['secret-one', 'secret-two', '42']);
+      expect(maskSecrets('x secret-one y secret-two', secrets)).toBe(
+        'x *** y ***',
+      );
+    });
+  });
+});
