@@ -86,7 +86,7 @@ describe('kube-apiserver peer', () => {
     }
     expect(established).toBe(true);
 
-    const widget: KubernetesObject = {
+    const widget: KubernetesObject & { spec: { size: number } } = {
       apiVersion: `${group}/v1`,
       kind: 'Widget',
       metadata: { name: 'first', namespace },
