@@ -11,3 +11,5 @@ export * from './gcs/storageInJest';
 export * from './gcp';
 export * from './seed/keycloakRealm';
 export * from './seed/helmReleases';
+export * from './seed/gcsTlsProxy';
+export * from './seed/resticRepositories';

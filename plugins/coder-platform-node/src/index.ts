@@ -13,3 +13,4 @@ export * from './walg/WalgBackups';
 export * from './keycloak/KeycloakUsers';
 export * from './helm/releaseSecrets';
 export * from './helm/HelmReleases';
+export * from './restic/ResticBackups';

@@ -48,6 +48,17 @@ describe('WalgBackups', () => {
     expect(bucket.calls.read).toBe(2 * backups.length - 1);
   });
 
+  it('does not read sentinels it already knows', async () => {
+    const { walg, bucket } = seeded();
+    const first = await walg.listBackups(PREFIX);
+    const before = { ...bucket.calls };
+    const again = await walg.listBackups(PREFIX, { known: first.slice(0, -1) });
+    expect(again).toEqual(first);
+    expect(bucket.calls.list - before.list).toBe(1);
+    // Only the newest (a v2 sentinel, no metadata.json) is read.
+    expect(bucket.calls.read - before.read).toBe(1);
+  });
+
   it('builds delta chains across a timeline switch', async () => {
     const { walg } = seeded();
     const chains = deltaChains(await walg.listBackups(PREFIX));

@@ -143,11 +143,21 @@ export class WalgBackups {
    * one per `metadata.json` (skipped when the sentinel is wal-g's v2 format,
    * which carries the times itself).
    */
-  async listBackups(prefix: string): Promise<PostgresBackup[]> {
+  async listBackups(
+    prefix: string,
+    options: {
+      /** Backups read before: sentinels are immutable, so these are not read again. */
+      known?: PostgresBackup[];
+    } = {},
+  ): Promise<PostgresBackup[]> {
     const root = normalizePrefix(prefix);
+    const known = new Map((options.known ?? []).map(b => [b.name, b]));
     const sentinels = await this.listSentinels(prefix);
-    const backups = await mapLimit(sentinels, this.#concurrency, sentinel =>
-      this.#readBackup(root, sentinel),
+    const backups = await mapLimit(
+      sentinels,
+      this.#concurrency,
+      async sentinel =>
+        known.get(sentinel.name) ?? this.#readBackup(root, sentinel),
     );
     return backups.sort(compareBackups);
   }

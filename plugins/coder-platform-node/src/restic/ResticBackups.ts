@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import type { WorkspaceBackup } from '@coder-platform/plugin-coder-platform-common';
+
+/** The part of a `@google-cloud/storage` Bucket used to find repositories. */
+export interface PrefixListingBucket {
+  name: string;
+  getFiles(query: {
+    prefix: string;
+    delimiter: string;
+    autoPaginate: false;
+    maxResults?: number;
+    pageToken?: string;
+  }): Promise<[unknown[], { pageToken?: string } | null | undefined, unknown]>;
+}
+
+export interface ResticBackupsOptions {
+  /** Bucket handle (official client) used to list repository folders. */
+  bucket: PrefixListingBucket;
+  /** Object prefix holding one repository per workspace, e.g. `coder/dev`. */
+  prefix: string;
+  /** Repository password (all workspaces of a cluster share it). */
+  password: string;
+  /** Path of the restic binary. Default `restic` on PATH. */
+  resticBin?: string;
+  /** Extra environment for restic: Google credentials, proxy. Never logged. */
+  env?: Record<string, string>;
+  /** Extra CA certificate restic trusts (`--cacert`). */
+  caCertFile?: string;
+  /** restic's cache directory; keeps warm reads cheap. */
+  cacheDir?: string;
+  /** restic processes at once. Default 2. */
+  concurrency?: number;
+  /** Time budget per restic process. Default 120 s. */
+  timeoutMs?: number;
+  onRequest?: (operation: string) => void;
+}
+
+interface ResticSnapshot {
+  id: string;
+  short_id?: string;
+  time: string;
+  hostname?: string;
+  paths?: string[];
+}
+
+/**
+ * Reads workspace home backups with the real restic binary: one repository
+ * per workspace under a prefix (`gs:<bucket>:/<prefix>/coder-<owner>-<ws>`),
+ * two restic runs per repository (`snapshots`, then `stats` of the newest),
+ * both with `--no-lock` so reading never blocks a backup.
+ */
+export class ResticBackups {
+  readonly #options: ResticBackupsOptions;
+  readonly #prefix: string;
+
+  constructor(options: ResticBackupsOptions) {
+    this.#options = options;
+    this.#prefix = options.prefix.replace(/^\/+|\/+$/g, '');
+  }
+
+  /** `gs:<bucket>:/<prefix>/<repository>`, the location restic is given. */
+  repositoryUrl(repository: string): string {
+    return `gs:${this.#options.bucket.name}:/${this.#prefix}/${repository}`;
+  }
+
+  /** Folder names directly under the prefix: one restic repository each. */
+  async listRepositories(): Promise<string[]> {
+    const folder = `${this.#prefix}/`;
+    const names: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      this.#options.onRequest?.('gcs.list');
+      const [, next, response] = await this.#options.bucket.getFiles({
+        prefix: folder,
+        delimiter: '/',
+        autoPaginate: false,
+        maxResults: 1000,
+        pageToken,
+      });
+      const prefixes =
+        (response as { prefixes?: string[] } | undefined)?.prefixes ?? [];
+      names.push(
+        ...prefixes.map(p => p.slice(folder.length).replace(/\/$/, '')),
+      );
+      pageToken = next?.pageToken;
+    } while (pageToken);
+    return names.sort();
+  }
+
+  /** Latest snapshot, its size and the snapshot count of every repository. */
+  async list(now = new Date()): Promise<WorkspaceBackup[]> {
+    const repositories = await this.listRepositories();
+    const limit = Math.max(1, this.#options.concurrency ?? 2);
+    const results = new Array<WorkspaceBackup>(repositories.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < repositories.length) {
+        const index = next++;
+        results[index] = await this.read(repositories[index], now);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(limit, repositories.length) }, worker),
+    );
+    return results;
+  }
+
+  /** One repository; a failure (wrong password, damaged repo) is reported in `error`. */
+  async read(repository: string, now = new Date()): Promise<WorkspaceBackup> {
+    try {
+      const snapshots = JSON.parse(
+        await this.#restic(repository, ['snapshots', '--json']),
+      ) as ResticSnapshot[] | null;
+      const list = snapshots ?? [];
+      if (list.length === 0) return { repository, snapshotCount: 0 };
+      const latest = list.reduce((a, b) =>
+        Date.parse(b.time) > Date.parse(a.time) ? b : a,
+      );
+      const stats = JSON.parse(
+        await this.#restic(repository, ['stats', latest.id, '--json']),
+      ) as { total_size?: number; total_file_count?: number };
+      return {
+        repository,
+        snapshotCount: list.length,
+        latestSnapshot: {
+          id: latest.short_id ?? latest.id.slice(0, 8),
+          time: latest.time,
+          hostname: latest.hostname,
+          paths: latest.paths ?? [],
+          restoreSize: stats.total_size,
+          fileCount: stats.total_file_count,
+        },
+        ageSeconds: Math.max(
+          0,
+          Math.round((now.getTime() - Date.parse(latest.time)) / 1000),
+        ),
+      };
+    } catch (error) {
+      return { repository, snapshotCount: 0, error: (error as Error).message };
+    }
+  }
+
+  #restic(repository: string, args: string[]): Promise<string> {
+    const options = this.#options;
+    const fullArgs = [
+      '--repo',
+      this.repositoryUrl(repository),
+      '--no-lock',
+      '--quiet',
+      ...(options.caCertFile ? ['--cacert', options.caCertFile] : []),
+      ...(options.cacheDir
+        ? ['--cache-dir', options.cacheDir]
+        : ['--no-cache']),
+      ...args,
+    ];
+    options.onRequest?.(`restic ${args[0]}`);
+    return new Promise((resolve, reject) => {
+      execFile(
+        options.resticBin ?? 'restic',
+        fullArgs,
+        {
+          timeout: options.timeoutMs ?? 120_000,
+          maxBuffer: 64 * 1024 * 1024,
+          // Only what restic needs: the password travels in the environment,
+          // never on the command line.
+          env: {
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            HOME: process.env.HOME ?? '/tmp',
+            ...options.env,
+            RESTIC_PASSWORD: options.password,
+          },
+        },
+        (error, stdout, stderr) => {
+          if (error) {
+            const reason =
+              stderr
+                .split('\n')
+                .map(line => line.trim())
+                .filter(Boolean)
+                .pop() ?? (error.killed ? 'timed out' : error.message);
+            reject(
+              new Error(`restic ${args[0]} of ${repository} failed: ${reason}`),
+            );
+            return;
+          }
+          resolve(stdout);
+        },
+      );
+    });
+  }
+}
