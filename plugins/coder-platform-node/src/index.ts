@@ -14,3 +14,4 @@ export * from './keycloak/KeycloakUsers';
 export * from './helm/releaseSecrets';
 export * from './helm/HelmReleases';
 export * from './restic/ResticBackups';
+export * from './keycloak/createKeycloakAdminPasswordClient';

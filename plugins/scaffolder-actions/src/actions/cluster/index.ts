@@ -2,10 +2,14 @@ import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterActionsOptions } from './clusterAccess';
 import { createHelmReleaseAction } from './helmRelease';
 import { createKubernetesApplyAction } from './kubernetesApply';
+import { createKeycloakClientAction } from './keycloakClient';
+import { createKeycloakRealmAction } from './keycloakRealm';
 
 export type { ClusterActionsOptions } from './clusterAccess';
 export { createHelmReleaseAction } from './helmRelease';
 export { createKubernetesApplyAction } from './kubernetesApply';
+export { createKeycloakClientAction } from './keycloakClient';
+export { createKeycloakRealmAction } from './keycloakRealm';
 
 /** Creates the in-cluster actions (`kubernetes:*`, `helm:*`, `keycloak:*`, `coder:*`). */
 export function createClusterActions(
@@ -14,5 +18,7 @@ export function createClusterActions(
   return [
     createKubernetesApplyAction(options),
     createHelmReleaseAction(options),
+    createKeycloakRealmAction(options),
+    createKeycloakClientAction(options),
   ];
 }

@@ -61,3 +61,20 @@ export function kubePeer() {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
+
+/** The local Keycloak from `yarn peers up keycloak`; throws naming it when absent. */
+export function keycloakPeer() {
+  const env = requirePeer('keycloak', [
+    'PEERS_KEYCLOAK_URL',
+    'PEERS_KEYCLOAK_ADMIN_USER',
+    'PEERS_KEYCLOAK_ADMIN_PASSWORD',
+  ]);
+  return {
+    env,
+    input: {
+      baseUrl: env.PEERS_KEYCLOAK_URL,
+      adminUsername: env.PEERS_KEYCLOAK_ADMIN_USER,
+    },
+    secrets: { keycloakAdminPassword: env.PEERS_KEYCLOAK_ADMIN_PASSWORD },
+  };
+}

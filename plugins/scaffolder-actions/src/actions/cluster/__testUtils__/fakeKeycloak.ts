@@ -1,0 +1,48 @@
+import { startRecordingServer } from './recordingServer';
+
+/**
+ * A stand-in Keycloak at the HTTP boundary: the token endpoint accepts the
+ * password `admin-pw`; realm and client reads answer from `state`.
+ */
+export async function startFakeKeycloak(
+  state: { realms?: Record<string, unknown>; clients?: unknown[] } = {},
+) {
+  const server = await startRecordingServer(req => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/realms/master/protocol/openid-connect/token') {
+      return {
+        status: 200,
+        body: {
+          access_token: 'fake-access-token',
+          expires_in: 300,
+          refresh_token: 'fake-refresh',
+          token_type: 'Bearer',
+        },
+      };
+    }
+    const realm = /^\/admin\/realms\/([^/]+)$/.exec(url.pathname);
+    if (realm && req.method === 'GET') {
+      const found = state.realms?.[realm[1]];
+      return found
+        ? { status: 200, body: found }
+        : { status: 404, body: { error: 'Realm not found.' } };
+    }
+    if (
+      /^\/admin\/realms\/[^/]+\/clients\/?$/.test(url.pathname) &&
+      req.method === 'GET'
+    ) {
+      return { status: 200, body: state.clients ?? [] };
+    }
+    return undefined;
+  });
+  return {
+    ...server,
+    /** Requests other than reads and the login. */
+    mutations: () =>
+      server.requests.filter(
+        r =>
+          r.method !== 'GET' &&
+          !r.path.includes('/protocol/openid-connect/token'),
+      ),
+  };
+}

@@ -1,0 +1,206 @@
+import { createKeycloakAdminPasswordClient } from '@coder-platform/plugin-coder-platform-node';
+import { createKeycloakClientAction } from './keycloakClient';
+import { createKeycloakRealmAction } from './keycloakRealm';
+import { readSecretValue } from './kubernetes';
+import { loggedText, mockContext } from './__testUtils__/context';
+import { keycloakPeer, kubePeer, uniqueName } from './__testUtils__/peers';
+
+jest.setTimeout(120_000);
+
+describe('keycloak:realm and keycloak:client against the local Keycloak', () => {
+  const keycloak = keycloakPeer();
+  const kube = kubePeer();
+  const options = { config: kube.config() };
+  const realmAction = createKeycloakRealmAction(options);
+  const clientAction = createKeycloakClientAction(options);
+  const api = kube.api();
+  const realm = uniqueName('realm');
+  const admin = () =>
+    createKeycloakAdminPasswordClient({
+      baseUrl: keycloak.env.PEERS_KEYCLOAK_URL,
+      username: keycloak.env.PEERS_KEYCLOAK_ADMIN_USER,
+      password: keycloak.env.PEERS_KEYCLOAK_ADMIN_PASSWORD,
+    });
+
+  const run = async (
+    action: any,
+    input: Record<string, unknown>,
+    secrets = {},
+  ) => {
+    const ctx = mockContext(input, {
+      secrets: { ...keycloak.secrets, ...secrets },
+    });
+    await action.handler(ctx);
+    return { ctx, out: Object.fromEntries(ctx.output.mock.calls) };
+  };
+
+  afterAll(async () => {
+    const kc = await admin();
+    await kc.realms.del({ realm }).catch(() => undefined);
+  });
+
+  it('creates the realm with the seed settings, updates it, and re-runs as a no-op', async () => {
+    const input = {
+      keycloak: keycloak.input,
+      realm,
+      smtp: {
+        host: 'smtp.example.com',
+        port: 587,
+        from: 'noreply@example.com',
+        user: 'mailer',
+      },
+    };
+    const smtpSecret = { smtpPassword: 'smtp-pa55-word' };
+    const created = await run(realmAction, input, smtpSecret);
+    expect(created.out).toEqual({ realm, created: true, changed: true });
+    expect(loggedText(created.ctx)).not.toContain('smtp-pa55-word');
+
+    const kc = await admin();
+    const rep = (await kc.realms.findOne({ realm }))!;
+    expect(rep).toMatchObject({
+      registrationAllowed: true,
+      registrationEmailAsUsername: true,
+      verifyEmail: true,
+      bruteForceProtected: true,
+      ssoSessionIdleTimeout: 43200,
+      ssoSessionMaxLifespanRememberMe: 864000,
+    });
+    expect(rep.smtpServer).toMatchObject({
+      host: 'smtp.example.com',
+      user: 'mailer',
+      auth: 'true',
+    });
+    expect(rep.smtpServer?.password).not.toBe('smtp-pa55-word');
+
+    const again = await run(realmAction, input, smtpSecret);
+    expect(again.out).toEqual({ realm, created: false, changed: false });
+
+    const updated = await run(
+      realmAction,
+      {
+        ...input,
+        verifyEmail: false,
+        sessions: { ssoSessionIdleTimeout: 3600 },
+      },
+      smtpSecret,
+    );
+    expect(updated.out.changed).toBe(true);
+    expect(updated.ctx.logger.info).toHaveBeenCalledWith(
+      `updated realm "${realm}": verifyEmail, ssoSessionIdleTimeout`,
+    );
+    const after = (await kc.realms.findOne({ realm }))!;
+    expect(after).toMatchObject({
+      verifyEmail: false,
+      ssoSessionIdleTimeout: 3600,
+    });
+  });
+
+  it.each([
+    ['coder', false],
+    ['grafana', true],
+    ['auth', true],
+  ])(
+    'creates client %s with its secret in the API server, then re-runs as a no-op',
+    async (clientId, groups) => {
+      const namespace = uniqueName(`kc-${clientId}`);
+      const input = {
+        keycloak: keycloak.input,
+        realm,
+        clientId,
+        rootUrl: `https://${clientId}.dev.example.com`,
+        groupsMapper: groups,
+        cluster: { name: 'local' },
+        secret: { name: `${clientId}-oidc`, namespace },
+      };
+      const created = await run(clientAction, input);
+      expect(created.out).toMatchObject({
+        clientId,
+        created: true,
+        changed: true,
+        secretName: `${namespace}/${clientId}-oidc`,
+      });
+
+      const kc = await admin();
+      const [client] = await kc.clients.find({ realm, clientId });
+      const { value } = await kc.clients.getClientSecret({
+        realm,
+        id: client.id!,
+      });
+      expect(value).toBeTruthy();
+      await expect(
+        readSecretValue(
+          api,
+          { name: `${clientId}-oidc`, namespace },
+          'client-secret',
+        ),
+      ).resolves.toBe(value);
+      expect(JSON.stringify(created.out)).not.toContain(value!);
+      expect(loggedText(created.ctx)).not.toContain(value!);
+      expect(client).toMatchObject({
+        publicClient: false,
+        directAccessGrantsEnabled: true,
+        redirectUris: [`https://${clientId}.dev.example.com/*`],
+      });
+      expect(client.protocolMappers!.map(m => m.name).sort()).toEqual(
+        groups ? ['audience', 'groups'] : ['audience'],
+      );
+
+      const again = await run(clientAction, input);
+      expect(again.out).toMatchObject({ created: false, changed: false });
+    },
+  );
+
+  it('updates redirect URIs and mappers, and rewrites a rotated secret', async () => {
+    const namespace = uniqueName('kc-rotate');
+    const input = {
+      keycloak: keycloak.input,
+      realm,
+      clientId: 'rotating',
+      rootUrl: 'https://rotating.dev.example.com',
+      groupsMapper: false,
+      cluster: { name: 'local' },
+      secret: { name: 'rotating-oidc', namespace, key: 'secret' },
+    };
+    await run(clientAction, input);
+    const updated = await run(clientAction, {
+      ...input,
+      redirectUris: ['https://rotating.dev.example.com/callback'],
+      groupsMapper: true,
+    });
+    expect(updated.out.changed).toBe(true);
+    expect(updated.ctx.logger.info).toHaveBeenCalledWith(
+      `updated client "rotating" in realm "${realm}": redirectUris`,
+    );
+    expect(updated.ctx.logger.info).toHaveBeenCalledWith(
+      `added mapper groups of client "rotating" in realm "${realm}"`,
+    );
+
+    const kc = await admin();
+    const [client] = await kc.clients.find({ realm, clientId: 'rotating' });
+    const rotated = await kc.clients.generateNewClientSecret({
+      realm,
+      id: client.id!,
+    });
+    const synced = await run(clientAction, {
+      ...input,
+      redirectUris: ['https://rotating.dev.example.com/callback'],
+      groupsMapper: true,
+    });
+    expect(synced.out.changed).toBe(true);
+    await expect(
+      readSecretValue(api, { name: 'rotating-oidc', namespace }, 'secret'),
+    ).resolves.toBe(rotated.value);
+  });
+
+  it('names a wrong admin password without echoing it', async () => {
+    const error = await run(
+      realmAction,
+      { keycloak: keycloak.input, realm },
+      { keycloakAdminPassword: 'wrong-pw-123' },
+    ).catch(e => e);
+    expect(error.message).toMatch(
+      /refused admin "admin" in realm "master" \(HTTP 40[01]\): check the Keycloak URL/,
+    );
+    expect(error.message).not.toContain('wrong-pw-123');
+  });
+});
