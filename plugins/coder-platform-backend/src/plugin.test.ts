@@ -9,7 +9,10 @@ const clustersConfig = {
       {
         name: 'dev-eu1',
         title: 'Development EU',
-        coder: { url: 'https://coder.example.com', token: 'coder-secret-token' },
+        coder: {
+          url: 'https://coder.example.com',
+          token: 'coder-secret-token',
+        },
         keycloak: {
           baseUrl: 'https://auth.example.com',
           realm: 'example-com',
@@ -19,7 +22,11 @@ const clustersConfig = {
         backups: {
           bucket: 'backups',
           postgres: [
-            { name: 'main', prefix: 'spilo/main/wal/15', schedule: '00 01 * * *' },
+            {
+              name: 'main',
+              prefix: 'spilo/main/wal/15',
+              schedule: '00 01 * * *',
+            },
           ],
         },
       },
@@ -28,7 +35,10 @@ const clustersConfig = {
   },
 };
 
-async function startBackend(result: AuthorizeResult, config: object = clustersConfig) {
+async function startBackend(
+  result: AuthorizeResult,
+  config: object = clustersConfig,
+) {
   const { server } = await startTestBackend({
     features: [
       coderPlatformPlugin,
@@ -79,7 +89,9 @@ describe('coder-platform backend plugin', () => {
     const response = await request(server).get('/api/coder-platform/clusters');
 
     expect(response.status).toBe(403);
-    expect(response.body.error.message).toContain('coder-platform.cluster.read');
+    expect(response.body.error.message).toContain(
+      'coder-platform.cluster.read',
+    );
   });
 
   it('fails start-up naming the bad cluster name', async () => {
@@ -87,6 +99,8 @@ describe('coder-platform backend plugin', () => {
       startBackend(AuthorizeResult.ALLOW, {
         coderPlatform: { clusters: [{ name: 'Dev_EU' }] },
       }),
-    ).rejects.toThrow(/coderPlatform\.clusters\[0\]\.name "Dev_EU" is not a valid cluster name/);
+    ).rejects.toThrow(
+      /coderPlatform\.clusters\[0\]\.name "Dev_EU" is not a valid cluster name/,
+    );
   });
 });

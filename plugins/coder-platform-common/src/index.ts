@@ -10,3 +10,4 @@ export * from './types';
 export * from './backups';
 export * from './keycloak';
 export * from './releases';
+export * from './coder';

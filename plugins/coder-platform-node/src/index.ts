@@ -13,5 +13,6 @@ export * from './walg/WalgBackups';
 export * from './keycloak/KeycloakUsers';
 export * from './helm/releaseSecrets';
 export * from './helm/HelmReleases';
-export * from './restic/ResticBackups';
 export * from './keycloak/createKeycloakAdminPasswordClient';
+export * from './restic/ResticBackups';
+export * from './restic/googleAccessToken';
