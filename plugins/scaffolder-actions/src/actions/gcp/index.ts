@@ -2,8 +2,14 @@ import { Config } from '@backstage/config';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { AuthClient } from 'google-auth-library';
 import { createGcpGkeClusterAction } from './gcpGkeCluster';
+import { createGcpComputeNetworkAction } from './gcpComputeNetwork';
+import { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
+import { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
 
 export { createGcpGkeClusterAction } from './gcpGkeCluster';
+export { createGcpComputeNetworkAction } from './gcpComputeNetwork';
+export { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
+export { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
 export type { GcpActionOptions } from './gcpClients';
 
 /**
@@ -15,9 +21,10 @@ export function createGcpActions(options: {
   config: Config;
   authClient?: AuthClient;
 }): TemplateAction<any, any, any>[] {
-  return [createGcpGkeClusterAction(options)] as TemplateAction<
-    any,
-    any,
-    any
-  >[];
+  return [
+    createGcpComputeNetworkAction(options),
+    createGcpDnsManagedZoneAction(options),
+    createGcpDnsRecordSetAction(options),
+    createGcpGkeClusterAction(options),
+  ] as TemplateAction<any, any, any>[];
 }

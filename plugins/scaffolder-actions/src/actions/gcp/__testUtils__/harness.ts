@@ -1,15 +1,23 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { GcpContractServer } from '@coder-platform/testing';
+import {
+  GcpContractServer,
+  useNodeHttpTransportForStorage,
+} from '@coder-platform/testing';
 import { OAuth2Client } from 'google-auth-library';
 
 export const PROJECT = 'acme-coder';
 
-/** Starts the GCP contract servers (gRPC + HTTPS REST). */
+/**
+ * Starts the GCP contract servers (gRPC + HTTPS REST). Also switches
+ * teeny-request (Cloud DNS, Cloud Storage clients) to its node:http transport,
+ * since jest cannot run its dynamic import of node-fetch.
+ */
 export async function startGcp(
   pollsToComplete = 2,
 ): Promise<GcpContractServer> {
+  useNodeHttpTransportForStorage();
   return new GcpContractServer({ pollsToComplete }).start();
 }
 
