@@ -19,6 +19,8 @@ export interface ClusterActionsOptions {
   config: Config;
   /** Replaces Application Default Credentials for GKE endpoints (tests). */
   googleAccessToken?: GoogleAccessTokenProvider;
+  /** How often long-running upstream jobs are polled, in ms (tests shorten it). */
+  pollIntervalMs?: number;
 }
 
 /** The field manager used for server-side apply, from config or `coder-platform`. */

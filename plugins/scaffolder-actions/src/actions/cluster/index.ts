@@ -1,11 +1,15 @@
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterActionsOptions } from './clusterAccess';
+import { createCoderBootstrapAction } from './coderBootstrap';
+import { createCoderTemplatePushAction } from './coderTemplatePush';
 import { createHelmReleaseAction } from './helmRelease';
 import { createKubernetesApplyAction } from './kubernetesApply';
 import { createKeycloakClientAction } from './keycloakClient';
 import { createKeycloakRealmAction } from './keycloakRealm';
 
 export type { ClusterActionsOptions } from './clusterAccess';
+export { createCoderBootstrapAction } from './coderBootstrap';
+export { createCoderTemplatePushAction } from './coderTemplatePush';
 export { createHelmReleaseAction } from './helmRelease';
 export { createKubernetesApplyAction } from './kubernetesApply';
 export { createKeycloakClientAction } from './keycloakClient';
@@ -20,5 +24,7 @@ export function createClusterActions(
     createHelmReleaseAction(options),
     createKeycloakRealmAction(options),
     createKeycloakClientAction(options),
+    createCoderBootstrapAction(options),
+    createCoderTemplatePushAction(options),
   ];
 }

@@ -1,0 +1,67 @@
+import { startRecordingServer } from './recordingServer';
+
+/**
+ * A stand-in API server at the HTTP boundary that knows Secrets only:
+ * discovery for v1 and GETs of the Secrets in `secrets` ("ns/name" -> data).
+ */
+export async function startFakeKube(
+  secrets: Record<string, Record<string, string>> = {},
+) {
+  return startRecordingServer(req => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/api/v1') {
+      return {
+        status: 200,
+        body: {
+          kind: 'APIResourceList',
+          groupVersion: 'v1',
+          resources: [
+            {
+              name: 'secrets',
+              singularName: 'secret',
+              namespaced: true,
+              kind: 'Secret',
+              verbs: ['get', 'patch'],
+            },
+            {
+              name: 'namespaces',
+              singularName: 'namespace',
+              namespaced: false,
+              kind: 'Namespace',
+              verbs: ['get', 'patch'],
+            },
+          ],
+        },
+      };
+    }
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(path);
+    const data =
+      m && req.method === 'GET' ? secrets[`${m[1]}/${m[2]}`] : undefined;
+    if (data) {
+      return {
+        status: 200,
+        body: {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: m![2], namespace: m![1], resourceVersion: '1' },
+          data: Object.fromEntries(
+            Object.entries(data).map(([k, v]) => [
+              k,
+              Buffer.from(v).toString('base64'),
+            ]),
+          ),
+        },
+      };
+    }
+    return undefined;
+  });
+}
+
+/** app-config naming the fake as cluster `dev` (plain http, so TLS checks are off). */
+export const fakeKubeConfig = (url: string) => ({
+  coderPlatform: {
+    clusterActions: {
+      clusters: [{ name: 'dev', url, token: 't', skipTLSVerify: true }],
+    },
+  },
+});

@@ -1,0 +1,192 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  CoderApiError,
+  CoderClient,
+} from '@coder-platform/plugin-coder-platform-node';
+import {
+  ClusterActionsOptions,
+  fieldManager,
+  resolveKubeConfig,
+} from './clusterAccess';
+import { coderUrlInput } from './coderAccess';
+import { examples } from './coderBootstrap.examples';
+import { clusterInput, targetSecretInput } from './inputProperties';
+import { applySecret, ObjectApi, readSecretValue } from './kubernetes';
+import { throwIfAborted } from './util';
+
+/**
+ * `coder:bootstrap`: creates Coder's first (owner) user, tolerating one that
+ * already exists, logs in, and keeps the session token in a Kubernetes
+ * Secret. A stored token that still works is kept, so re-runs change nothing.
+ */
+export function createCoderBootstrapAction(options: ClusterActionsOptions) {
+  return createTemplateAction({
+    id: 'coder:bootstrap',
+    description:
+      "Creates Coder's first admin user (POST /api/v2/users/first, tolerant of an existing one), logs in and stores the session token in a Kubernetes Secret.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        url: coderUrlInput,
+        email: z =>
+          z
+            .string()
+            .email()
+            .describe('Email of the admin user (the login name)'),
+        username: z =>
+          z
+            .string()
+            .regex(/^[a-zA-Z0-9-]+$/, 'letters, digits and - only')
+            .optional()
+            .describe('Username of the admin user; default admin'),
+        name: z =>
+          z.string().optional().describe('Full name of the admin user'),
+        passwordSecret: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Name of the task secret holding the admin password; default coderAdminPassword',
+            ),
+        cluster: clusterInput,
+        secret: z =>
+          targetSecretInput(z).describe(
+            'Kubernetes Secret receiving the session token (key "session-token" unless key is given)',
+          ),
+      },
+      output: {
+        created: z =>
+          z.boolean().describe('Whether this run created the first user'),
+        changed: z =>
+          z
+            .boolean()
+            .describe(
+              'Whether this run created the user or stored a new session token',
+            ),
+        secretName: z =>
+          z
+            .string()
+            .describe('namespace/name of the Secret holding the session token'),
+      },
+    },
+    async handler(ctx) {
+      const { input, logger, signal } = ctx;
+      const secretName = input.passwordSecret ?? 'coderAdminPassword';
+      const password = ctx.secrets?.[secretName];
+      if (!password) {
+        throw new InputError(
+          `coder:bootstrap: the task secret "${secretName}" with the admin password is missing`,
+        );
+      }
+      const key = input.secret.key ?? 'session-token';
+      const target = `${input.secret.namespace}/${input.secret.name}`;
+      const coder = new CoderClient({ baseUrl: input.url });
+      const api = ObjectApi.create(
+        await resolveKubeConfig(input.cluster, options),
+      );
+      const wrap = (what: string) => (error: unknown) => {
+        throw new Error(
+          `coder:bootstrap: ${what} at ${input.url} failed: ${
+            error instanceof CoderApiError
+              ? `HTTP ${error.status}: ${error.coderMessage}`
+              : (error as Error).message
+          }`,
+        );
+      };
+
+      const exists = await coder
+        .hasFirstUser(signal)
+        .catch(wrap('checking for the first user'));
+      const stored = await readSecretValue(api, input.secret, key);
+      let storedWorks = false;
+      if (exists && stored) {
+        const probe = new CoderClient({
+          baseUrl: input.url,
+          sessionToken: stored,
+          retries: 1,
+        });
+        const me = await probe.getMe(signal).catch(() => undefined);
+        storedWorks = me?.email === input.email;
+      }
+
+      if (ctx.isDryRun) {
+        logger.info(
+          `dry run: ${
+            exists
+              ? 'first user exists'
+              : `would create first user ${input.email}`
+          }; ${
+            storedWorks
+              ? `the token in Secret ${target} works`
+              : `would log in and store a session token in Secret ${target}`
+          }`,
+        );
+        ctx.output('created', false);
+        ctx.output('changed', false);
+        ctx.output('secretName', target);
+        return;
+      }
+
+      let created = false;
+      if (!exists) {
+        throwIfAborted(signal);
+        created = await ctx.checkpoint({
+          key: `coder:bootstrap:${input.url}:first-user`,
+          fn: async () => {
+            const result = await coder
+              .createFirstUser(
+                {
+                  email: input.email,
+                  username: input.username ?? 'admin',
+                  name: input.name,
+                  password,
+                },
+                signal,
+              )
+              .catch(wrap('creating the first user'));
+            return result !== undefined;
+          },
+        });
+        logger.info(
+          created
+            ? `created first user ${input.email}`
+            : 'first user already exists',
+        );
+      } else {
+        logger.info('first user already exists');
+      }
+
+      let changed = created;
+      if (storedWorks) {
+        logger.info(
+          `the session token in Secret ${target} still works; kept it`,
+        );
+      } else {
+        throwIfAborted(signal);
+        await ctx.checkpoint({
+          key: `coder:bootstrap:${input.url}:token:${target}`,
+          fn: async () => {
+            const token = await coder
+              .login({ email: input.email, password }, signal)
+              .catch(wrap(`logging in as ${input.email}`));
+            await applySecret(
+              api,
+              input.secret,
+              { [key]: token, url: input.url },
+              fieldManager(options.config),
+            );
+          },
+        });
+        logger.info(
+          `stored a session token for ${input.email} in Secret ${target}`,
+        );
+        changed = true;
+      }
+      ctx.output('created', created);
+      ctx.output('changed', changed);
+      ctx.output('secretName', target);
+    },
+  });
+}
