@@ -188,6 +188,8 @@ export function readClusters(rootConfig: Config): ClusterConfig[] {
           prefix: r.getString('prefix'),
           password,
           passwordSecret: ref,
+          httpsProxy: r.getOptionalString('httpsProxy'),
+          caCertFile: r.getOptionalString('caCertFile'),
         };
       }
       backups = {

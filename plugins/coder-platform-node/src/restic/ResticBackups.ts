@@ -172,12 +172,14 @@ export class ResticBackups {
         },
         (error, stdout, stderr) => {
           if (error) {
+            const lines = stderr
+              .split('\n')
+              .map(line => line.trim())
+              .filter(Boolean);
             const reason =
-              stderr
-                .split('\n')
-                .map(line => line.trim())
-                .filter(Boolean)
-                .pop() ?? (error.killed ? 'timed out' : error.message);
+              lines.find(line => line.startsWith('Fatal:')) ??
+              lines.pop() ??
+              (error.killed ? 'timed out' : error.message);
             reject(
               new Error(`restic ${args[0]} of ${repository} failed: ${reason}`),
             );
