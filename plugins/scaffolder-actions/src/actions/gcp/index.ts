@@ -2,11 +2,15 @@ import { Config } from '@backstage/config';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { AuthClient } from 'google-auth-library';
 import { createGcpGkeClusterAction } from './gcpGkeCluster';
+import { createGcpIamServiceAccountAction } from './gcpIamServiceAccount';
+import { createGcpServicesEnableAction } from './gcpServicesEnable';
 import { createGcpComputeNetworkAction } from './gcpComputeNetwork';
 import { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 import { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
 
 export { createGcpGkeClusterAction } from './gcpGkeCluster';
+export { createGcpIamServiceAccountAction } from './gcpIamServiceAccount';
+export { createGcpServicesEnableAction } from './gcpServicesEnable';
 export { createGcpComputeNetworkAction } from './gcpComputeNetwork';
 export { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 export { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
@@ -22,6 +26,8 @@ export function createGcpActions(options: {
   authClient?: AuthClient;
 }): TemplateAction<any, any, any>[] {
   return [
+    createGcpServicesEnableAction(options),
+    createGcpIamServiceAccountAction(options),
     createGcpComputeNetworkAction(options),
     createGcpDnsManagedZoneAction(options),
     createGcpDnsRecordSetAction(options),
