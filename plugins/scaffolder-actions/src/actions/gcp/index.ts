@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { AuthClient } from 'google-auth-library';
 import { createGcpGkeClusterAction } from './gcpGkeCluster';
+import { createGcpComputeAddressAction } from './gcpComputeAddress';
 import { createGcpIamServiceAccountAction } from './gcpIamServiceAccount';
 import { createGcpServicesEnableAction } from './gcpServicesEnable';
 import { createGcpComputeNetworkAction } from './gcpComputeNetwork';
@@ -9,6 +10,7 @@ import { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 import { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
 
 export { createGcpGkeClusterAction } from './gcpGkeCluster';
+export { createGcpComputeAddressAction } from './gcpComputeAddress';
 export { createGcpIamServiceAccountAction } from './gcpIamServiceAccount';
 export { createGcpServicesEnableAction } from './gcpServicesEnable';
 export { createGcpComputeNetworkAction } from './gcpComputeNetwork';
@@ -29,6 +31,7 @@ export function createGcpActions(options: {
     createGcpServicesEnableAction(options),
     createGcpIamServiceAccountAction(options),
     createGcpComputeNetworkAction(options),
+    createGcpComputeAddressAction(options),
     createGcpDnsManagedZoneAction(options),
     createGcpDnsRecordSetAction(options),
     createGcpGkeClusterAction(options),
