@@ -207,12 +207,12 @@ cache_ensure() {
     rm -rf "$PEERS_CACHE/.tmp-$key".* # leftovers of an interrupted build
     local tmp
     tmp=$(mktemp -d "$PEERS_CACHE/.tmp-$key.XXXXXX")
+    # Builders report errors through fail(), which exits this subshell; the
+    # trap still removes the partial tree (after the rename it is gone).
+    trap 'rm -rf "$tmp"' EXIT
     : >"$logf"
     log "obtaining $key into the cache (log: $logf)"
-    if ! "$builder" "$tmp" "$logf" >&2; then
-      rm -rf "$tmp"
-      exit 1
-    fi
+    "$builder" "$tmp" "$logf" >&2 || exit 1
     date -u +%FT%TZ >"$tmp/.complete"
     rm -rf "$final"
     mv "$tmp" "$final"

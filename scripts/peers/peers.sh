@@ -104,9 +104,13 @@ assemble_env() {
   fi
 }
 
+# job_timing SERVER RC: "obtain Ns start Ns" of the last job.
 job_timing() {
   local f="$PEERS_DIR/.jobs/$1/timings" k
-  [[ -f $f ]] || return 0
+  if [[ ! -f $f ]]; then
+    [[ $2 == 0 ]] && echo "(was already running)"
+    return 0
+  fi
   for k in obtain start; do
     grep "^$k=" "$f" | tail -n1 | sed "s/^$k=\(.*\)/$k \1s/" | tr '\n' ' '
   done
@@ -153,10 +157,10 @@ cmd_up() {
   echo "peers up summary (total $((SECONDS - t0))s):" >&2
   for s in "${SELECTED[@]}"; do
     if [[ ${rcs[$s]} == 0 ]]; then
-      printf '  %-9s ok      %s\n' "$s" "$(job_timing "$s")" >&2
+      printf '  %-9s ok      %s\n' "$s" "$(job_timing "$s" 0)" >&2
     else
       failed=1
-      printf '  %-9s FAILED  %s\n' "$s" "$(job_timing "$s")" >&2
+      printf '  %-9s FAILED  %s\n' "$s" "$(job_timing "$s" 1)" >&2
     fi
   done
   for s in "${SELECTED[@]}"; do

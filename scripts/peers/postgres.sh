@@ -93,17 +93,22 @@ postgres_start() {
   password=$(random_secret)
   port=$(claim_port) || fail "start" "no free port"
 
-  # initdb reads the superuser password from a file the owner can read.
-  printf '%s\n' "$password" >"$PG_DIR/pwfile"
+  # initdb reads the superuser password from a file the owner can read:
+  # beside the data dir, which the owner can reach by construction.
+  local pwfile
+  pwfile="$(dirname "$datadir")/pwfile"
+  (umask 077 && printf '%s\n' "$password" >"$pwfile")
+  if ((EUID == 0)); then chown "$PG_OS_USER" "$pwfile"; fi
+  # The log is opened here (as the caller) and inherited as stdout/stderr,
+  # so the owner needs no access to $PEERS_LOGS.
   : >"$logf"
-  if ((EUID == 0)); then chown "$PG_OS_USER" "$PG_DIR/pwfile" "$logf"; fi
   # --no-sync: the cluster is disposable, so skip fsync (saves seconds).
-  if ! pg_as_owner "$bindir/initdb" -D "$datadir" -U postgres --pwfile="$PG_DIR/pwfile" \
+  if ! pg_as_owner "$bindir/initdb" -D "$datadir" -U postgres --pwfile="$pwfile" \
     --auth=scram-sha-256 --encoding=UTF8 --no-locale --no-sync >>"$logf" 2>&1; then
-    rm -f "$PG_DIR/pwfile"
+    rm -f "$pwfile"
     fail "start" "initdb failed" "$logf"
   fi
-  rm -f "$PG_DIR/pwfile"
+  rm -f "$pwfile"
 
   # Test settings: loopback only, no socket file, durability off (data is
   # thrown away by `down` anyway), room for many test connections.
@@ -120,10 +125,9 @@ max_connections = 200
 shared_buffers = 64MB
 EOF
 
-  # pg_ctl daemonizes postgres itself; -w waits until it accepts connections.
-  # (-l and the redirect share the log on purpose: pg_ctl's own messages too.)
-  # shellcheck disable=SC2094
-  if ! pg_as_owner "$bindir/pg_ctl" -D "$datadir" -l "$logf" -w -t 60 start >>"$logf" 2>&1 6>&- 7>&- 8>&- 9>&-; then
+  # pg_ctl daemonizes postgres itself (server output goes to pg_ctl's
+  # stdout, i.e. our log); -w waits until it accepts connections.
+  if ! pg_as_owner "$bindir/pg_ctl" -D "$datadir" -w -t 60 start >>"$logf" 2>&1 6>&- 7>&- 8>&- 9>&-; then
     fail "start" "pg_ctl start failed" "$logf"
   fi
   local pid
