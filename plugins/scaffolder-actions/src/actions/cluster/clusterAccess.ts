@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import type { Bucket } from '@google-cloud/storage';
 import { InputError } from '@backstage/errors';
 import { createKubeConfig } from '@coder-platform/plugin-coder-platform-node';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -21,6 +22,8 @@ export interface ClusterActionsOptions {
   googleAccessToken?: GoogleAccessTokenProvider;
   /** How often long-running upstream jobs are polled, in ms (tests shorten it). */
   pollIntervalMs?: number;
+  /** Replaces the GCS bucket handle the postgres guard reads (tests). */
+  gcsBucket?: (name: string) => Bucket;
 }
 
 /** The field manager used for server-side apply, from config or `coder-platform`. */

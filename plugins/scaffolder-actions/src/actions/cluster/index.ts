@@ -6,6 +6,7 @@ import { createHelmReleaseAction } from './helmRelease';
 import { createKubernetesApplyAction } from './kubernetesApply';
 import { createKeycloakClientAction } from './keycloakClient';
 import { createKeycloakRealmAction } from './keycloakRealm';
+import { createPostgresGuardAction } from './postgresGuard';
 
 export type { ClusterActionsOptions } from './clusterAccess';
 export { createCoderBootstrapAction } from './coderBootstrap';
@@ -14,6 +15,7 @@ export { createHelmReleaseAction } from './helmRelease';
 export { createKubernetesApplyAction } from './kubernetesApply';
 export { createKeycloakClientAction } from './keycloakClient';
 export { createKeycloakRealmAction } from './keycloakRealm';
+export { createPostgresGuardAction } from './postgresGuard';
 
 /** Creates the in-cluster actions (`kubernetes:*`, `helm:*`, `keycloak:*`, `coder:*`). */
 export function createClusterActions(
@@ -26,5 +28,6 @@ export function createClusterActions(
     createKeycloakClientAction(options),
     createCoderBootstrapAction(options),
     createCoderTemplatePushAction(options),
+    createPostgresGuardAction(options),
   ];
 }

@@ -1,14 +1,49 @@
 import { startRecordingServer } from './recordingServer';
 
 /**
- * A stand-in API server at the HTTP boundary that knows Secrets only:
- * discovery for v1 and GETs of the Secrets in `secrets` ("ns/name" -> data).
+ * A stand-in API server at the HTTP boundary that knows Secrets (and
+ * optionally Zalando postgresql resources): discovery and GETs of the
+ * Secrets in `secrets` ("ns/name" -> data).
  */
 export async function startFakeKube(
   secrets: Record<string, Record<string, string>> = {},
+  /** Zalando postgresql resources that exist ("ns/name"); their CRD is served when given. */
+  postgresqls?: string[],
 ) {
   return startRecordingServer(req => {
     const path = (req.url ?? '/').split('?')[0];
+    if (postgresqls && path === '/apis/acid.zalan.do/v1') {
+      return {
+        status: 200,
+        body: {
+          kind: 'APIResourceList',
+          groupVersion: 'acid.zalan.do/v1',
+          resources: [
+            {
+              name: 'postgresqls',
+              singularName: 'postgresql',
+              namespaced: true,
+              kind: 'postgresql',
+              verbs: ['get'],
+            },
+          ],
+        },
+      };
+    }
+    const pg =
+      /^\/apis\/acid\.zalan\.do\/v1\/namespaces\/([^/]+)\/postgresqls\/([^/]+)$/.exec(
+        path,
+      );
+    if (pg && postgresqls?.includes(`${pg[1]}/${pg[2]}`)) {
+      return {
+        status: 200,
+        body: {
+          apiVersion: 'acid.zalan.do/v1',
+          kind: 'postgresql',
+          metadata: { name: pg[2], namespace: pg[1], resourceVersion: '1' },
+        },
+      };
+    }
     if (path === '/api/v1') {
       return {
         status: 200,
