@@ -283,6 +283,8 @@ export class GcpClients {
     const e = this.settings.endpoints.storage;
     return new Storage({
       projectId,
+      // The actions retry with their own bounded backoff (retry.ts).
+      retryOptions: { autoRetry: false },
       ...(e
         ? {
             apiEndpoint: `${e.plaintext ? 'http' : 'https'}://${e.apiEndpoint}${

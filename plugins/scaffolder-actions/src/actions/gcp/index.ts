@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { AuthClient } from 'google-auth-library';
 import { createGcpGkeClusterAction } from './gcpGkeCluster';
+import { createGcpStorageBucketAction } from './gcpStorageBucket';
 import { createGcpComputeAddressAction } from './gcpComputeAddress';
 import { createGcpIamServiceAccountAction } from './gcpIamServiceAccount';
 import { createGcpServicesEnableAction } from './gcpServicesEnable';
@@ -10,6 +11,7 @@ import { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 import { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
 
 export { createGcpGkeClusterAction } from './gcpGkeCluster';
+export { createGcpStorageBucketAction } from './gcpStorageBucket';
 export { createGcpComputeAddressAction } from './gcpComputeAddress';
 export { createGcpIamServiceAccountAction } from './gcpIamServiceAccount';
 export { createGcpServicesEnableAction } from './gcpServicesEnable';
@@ -30,6 +32,7 @@ export function createGcpActions(options: {
   return [
     createGcpServicesEnableAction(options),
     createGcpIamServiceAccountAction(options),
+    createGcpStorageBucketAction(options),
     createGcpComputeNetworkAction(options),
     createGcpComputeAddressAction(options),
     createGcpDnsManagedZoneAction(options),
