@@ -1,3 +1,88 @@
 // Configuration read by the Coder Platform scaffolder actions. Each group of
 // actions documents its keys below.
-export interface Config {}
+export interface Config {
+  coderPlatform?: {
+    /**
+     * GCP actions (`gcp:*`). Credentials are Application Default Credentials
+     * unless `keyFilename` names a service account key file.
+     */
+    gcp?: {
+      /**
+       * Project used when an action's input has no `projectId`.
+       * @visibility backend
+       */
+      projectId?: string;
+      /**
+       * Path of a service account JSON key file to authenticate with, instead
+       * of Application Default Credentials. Prefer Workload Identity / ADC.
+       * @visibility secret
+       */
+      keyFilename?: string;
+      /** Long-running operations (GKE, Compute, Service Usage, Cloud DNS changes). */
+      operations?: {
+        /**
+         * Milliseconds between two polls of an operation. Default 5000.
+         * @visibility backend
+         */
+        pollIntervalMs?: number;
+        /**
+         * Minutes to wait for one operation before failing the step (it may
+         * still finish; running the step again picks it up). Default 45.
+         * @visibility backend
+         */
+        timeoutMinutes?: number;
+      };
+      /** Bounded exponential backoff for 429, 5xx, gRPC UNAVAILABLE and dropped connections. */
+      retry?: {
+        /**
+         * Attempts in total, including the first. Default 5.
+         * @visibility backend
+         */
+        maxAttempts?: number;
+        /**
+         * Delay before the second attempt, doubled each time. Default 1000.
+         * @visibility backend
+         */
+        initialDelayMs?: number;
+        /**
+         * Upper bound of one delay. Default 30000.
+         * @visibility backend
+         */
+        maxDelayMs?: number;
+      };
+      /**
+       * Endpoint overrides per API (private endpoints, proxies, emulators).
+       * Each maps to the client's documented options: `apiEndpoint`, `port`,
+       * and plaintext (gRPC `sslCreds` insecure / `http://`). Omit for Google's
+       * public endpoints.
+       */
+      endpoints?: {
+        [api in
+          | 'container'
+          | 'compute'
+          | 'dns'
+          | 'iam'
+          | 'resourceManager'
+          | 'serviceUsage'
+          | 'storage']?: {
+          /**
+           * Host name of the API, e.g. container.googleapis.com or a private endpoint.
+           * @visibility backend
+           */
+          apiEndpoint: string;
+          /**
+           * Port; defaults to 443.
+           * @visibility backend
+           */
+          port?: number;
+          /**
+           * Speak plain-text gRPC / HTTP instead of TLS (emulators only; not
+           * supported by the Cloud DNS client, which always uses https).
+           * @visibility backend
+           */
+          plaintext?: boolean;
+        };
+      };
+    };
+  };
+}
