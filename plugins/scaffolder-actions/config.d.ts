@@ -84,5 +84,88 @@ export interface Config {
         };
       };
     };
+    /**
+     * Cluster actions (`kubernetes:apply`, `helm:release`, `keycloak:*`,
+     * `coder:*`, `coder-platform:postgres:guard`). Maintained with the
+     * cluster actions; kept apart from the GCP block above.
+     */
+    clusterActions?: {
+      /**
+       * Field manager for server-side apply. Default `coder-platform`.
+       * @visibility backend
+       */
+      fieldManager?: string;
+      /** The helm CLI used by `helm:release`. */
+      helm?: {
+        /**
+         * Path of the helm binary (3 or 4). Default `helm` on PATH.
+         * @visibility backend
+         */
+        binary?: string;
+      };
+      /** GCS access of `coder-platform:postgres:guard` (ADC credentials). */
+      gcs?: {
+        /**
+         * Another endpoint, e.g. a GCS emulator. Default Google's.
+         * @visibility backend
+         */
+        apiEndpoint?: string;
+        /**
+         * GCP project for the Storage client.
+         * @visibility backend
+         */
+        projectId?: string;
+      };
+      /**
+       * Kubernetes clusters the actions may target by `cluster.name`, either
+       * by kubeconfig file or by URL + CA + token. Names not listed here are
+       * looked up in `coderPlatform.clusters[].kubernetes`.
+       */
+      clusters?: Array<{
+        /**
+         * Name used in the actions' `cluster.name` input.
+         * @visibility backend
+         */
+        name: string;
+        /**
+         * Path of a kubeconfig file on the backend host.
+         * @visibility backend
+         */
+        kubeconfigPath?: string;
+        /**
+         * Context of that kubeconfig; default its current context.
+         * @visibility backend
+         */
+        context?: string;
+        /**
+         * API server URL (instead of kubeconfigPath).
+         * @visibility backend
+         */
+        url?: string;
+        /**
+         * Base64 PEM CA of the API server.
+         * @visibility backend
+         */
+        caData?: string;
+        /**
+         * Bearer token; without it a Google access token from ADC is used.
+         * @visibility secret
+         */
+        token?: string;
+        /**
+         * Skip TLS verification (local development servers only).
+         * @visibility backend
+         */
+        skipTLSVerify?: boolean;
+        /** How to authenticate: `token` or `google` (ADC). */
+        auth?: {
+          /**
+           * `token` (default when token is set) or `google`.
+           * @visibility backend
+           */
+          type?: 'token' | 'google';
+        };
+      }>;
+    };
   };
 }
