@@ -9,8 +9,6 @@ import {
   serviceDisabledError,
 } from './contract';
 
-/* eslint-disable @typescript-eslint/no-use-before-define */
-
 type Obj = Record<string, any>;
 
 function protosOf(pkg: string): string {

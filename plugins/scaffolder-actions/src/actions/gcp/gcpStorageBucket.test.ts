@@ -1,4 +1,7 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import { ConfigReader } from '@backstage/config';
+import { useNodeHttpTransportForStorage } from '@coder-platform/testing';
 import { createGcpStorageBucketAction } from './gcpStorageBucket';
 import { mockContext } from './__testUtils__/harness';
 
@@ -64,5 +67,95 @@ describe('gcp:storage:bucket (unit)', () => {
       { signal: controller.signal, dryRun: true },
     );
     await expect(action.handler(ctx)).rejects.toThrow(/cancel|abort/i);
+  });
+
+  describe('against a stub JSON API answering with fixed statuses', () => {
+    let server: http.Server;
+    let answers: Array<[number, object]> = [];
+    let requests: string[] = [];
+    let stubbed: ReturnType<typeof createGcpStorageBucketAction>;
+    let transport: { restore(): void };
+
+    beforeAll(async () => {
+      transport = useNodeHttpTransportForStorage();
+      server = http.createServer((req, res) => {
+        requests.push(`${req.method} ${req.url?.split('?')[0]}`);
+        const [status, body] = answers.shift() ?? [
+          500,
+          { error: { code: 500, message: 'no answer left' } },
+        ];
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
+      await new Promise<void>(resolve =>
+        server.listen(0, '127.0.0.1', resolve),
+      );
+      const port = (server.address() as AddressInfo).port;
+      stubbed = createGcpStorageBucketAction({
+        config: new ConfigReader({
+          coderPlatform: {
+            gcp: {
+              projectId: 'acme-coder',
+              retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 10 },
+              endpoints: {
+                storage: { apiEndpoint: '127.0.0.1', port, plaintext: true },
+              },
+            },
+          },
+        }),
+      });
+    });
+    afterAll(async () => {
+      transport.restore();
+      await new Promise(resolve => server.close(resolve));
+    });
+    beforeEach(() => {
+      requests = [];
+    });
+
+    it('retries 503 and plans a create in a dry run without writing', async () => {
+      answers = [
+        [503, { error: { code: 503, message: 'Backend Error' } }],
+        [
+          404,
+          {
+            error: {
+              code: 404,
+              message: 'The specified bucket does not exist.',
+            },
+          },
+        ],
+      ];
+      const { ctx, logs } = mockContext(
+        { name: 'new-bucket' },
+        { dryRun: true },
+      );
+      await stubbed.handler(ctx);
+      expect(requests).toEqual([
+        'GET /storage/v1/b/new-bucket',
+        'GET /storage/v1/b/new-bucket',
+      ]);
+      expect(logs()).toMatch(/\[dry run\] bucket gs:\/\/new-bucket: create/);
+    });
+
+    it('explains a bucket name owned by another project', async () => {
+      answers = [
+        [
+          403,
+          {
+            error: {
+              code: 403,
+              message:
+                'sa@acme-coder.iam.gserviceaccount.com does not have storage.buckets.get access to the Google Cloud Storage bucket.',
+            },
+          },
+        ],
+      ];
+      const { ctx } = mockContext({ name: 'taken-bucket' });
+      await expect(stubbed.handler(ctx)).rejects.toThrow(
+        /name: bucket taken-bucket exists but these credentials cannot read it; it probably belongs to another project.*'storage.buckets.get'/,
+      );
+      expect(requests).toEqual(['GET /storage/v1/b/taken-bucket']);
+    });
   });
 });

@@ -185,10 +185,22 @@ export function createGcpStorageBucketAction(options: GcpActionOptions) {
       const resource = `bucket gs://${input.name}`;
       const keyBase = `${STORAGE_BUCKET_ACTION_ID}:${input.name}`;
 
-      let metadata: any = await run.readOptional(
-        `get ${resource}`,
-        async () => (await bucket.getMetadata())[0],
-      );
+      let metadata: any;
+      try {
+        metadata = await run.readOptional(
+          `get ${resource}`,
+          async () => (await bucket.getMetadata())[0],
+        );
+      } catch (error) {
+        // Bucket names are global: a 403 on a bucket we cannot read usually
+        // means another project owns the name.
+        if (error instanceof Error && error.name === 'NotAllowedError') {
+          throw new InputError(
+            `name: bucket ${input.name} exists but these credentials cannot read it; it probably belongs to another project (bucket names are global). Choose another name, or grant storage.buckets.get. ${error.message}`,
+          );
+        }
+        throw error;
+      }
       const desired = {
         storageClass: input.storageClass,
         iamConfiguration: {
