@@ -6,6 +6,7 @@ import {
 import KeycloakAdminClient from '@keycloak/keycloak-admin-client';
 import { ClusterActionsOptions } from './clusterAccess';
 import { Z } from './inputProperties';
+import { isTransient, withRetry } from './util';
 
 /** The `keycloak` input of keycloak:realm and keycloak:client. */
 export interface KeycloakRef {
@@ -98,4 +99,22 @@ export function keycloakErrorMessage(error: unknown): string {
   const detail =
     data?.errorMessage ?? data?.error ?? e.message ?? String(error);
   return e.response?.status ? `HTTP ${e.response.status}: ${detail}` : detail;
+}
+
+/** 429, 5xx and dropped connections from Keycloak are retried. */
+export function isTransientKeycloakError(error: unknown): boolean {
+  const e = error as {
+    response?: { status?: number };
+    code?: unknown;
+    cause?: { code?: unknown };
+  };
+  return isTransient(e?.response?.status, e?.code ?? e?.cause?.code);
+}
+
+/** Retries an idempotent Keycloak call (reads, PUTs) on transient failures. */
+export function retryKeycloak<T>(
+  fn: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  return withRetry(fn, isTransientKeycloakError, { signal });
 }

@@ -9,6 +9,7 @@ import {
   connectKeycloak,
   keycloakErrorMessage,
   keycloakInput,
+  retryKeycloak,
 } from './keycloakAccess';
 import { examples } from './keycloakClient.examples';
 import { applySecret, ObjectApi, readSecretValue } from './kubernetes';
@@ -206,9 +207,10 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
         );
       };
 
-      const found = await kc.clients
-        .find({ realm, clientId: input.clientId })
-        .catch(fail('reading'));
+      const found = await retryKeycloak(
+        () => kc.clients.find({ realm, clientId: input.clientId }),
+        signal,
+      ).catch(fail('reading'));
       if (found.length > 1) {
         throw new Error(
           `keycloak:client: ${found.length} clients named "${input.clientId}" in realm "${realm}"; expected at most one`,
@@ -280,12 +282,14 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
               input.clientId
             }:update:${stableStringify(clientDiffs)}`,
             fn: async () => {
-              await kc.clients
-                .update(
-                  { realm, id },
-                  { ...existing, ...desired, protocolMappers: undefined },
-                )
-                .catch(fail('updating'));
+              await retryKeycloak(
+                () =>
+                  kc.clients.update(
+                    { realm, id },
+                    { ...existing, ...desired, protocolMappers: undefined },
+                  ),
+                signal,
+              ).catch(fail('updating'));
             },
           });
           logger.info(`updated ${where}: ${clientDiffs.join(', ')}`);
@@ -297,12 +301,14 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
             key: `keycloak:client:${realm}:${input.clientId}:mapper:${mapper.name}`,
             fn: async () => {
               if (have) {
-                await kc.clients
-                  .updateProtocolMapper(
-                    { realm, id, mapperId: have.id },
-                    { ...mapper, id: have.id },
-                  )
-                  .catch(fail(`updating mapper ${mapper.name} of`));
+                await retryKeycloak(
+                  () =>
+                    kc.clients.updateProtocolMapper(
+                      { realm, id, mapperId: have.id },
+                      { ...mapper, id: have.id },
+                    ),
+                  signal,
+                ).catch(fail(`updating mapper ${mapper.name} of`));
               } else {
                 await kc.clients
                   .addProtocolMapper({ realm, id }, mapper)
@@ -322,9 +328,10 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
       const secretResult = await ctx.checkpoint({
         key: `keycloak:client:${realm}:${input.clientId}:secret:${secretName}`,
         fn: async () => {
-          const credential = await kc.clients
-            .getClientSecret({ realm, id })
-            .catch(fail('reading the secret of'));
+          const credential = await retryKeycloak(
+            () => kc.clients.getClientSecret({ realm, id }),
+            signal,
+          ).catch(fail('reading the secret of'));
           const value = credential.value;
           if (!value) {
             throw new Error(

@@ -5,6 +5,7 @@ import {
   connectKeycloak,
   keycloakErrorMessage,
   keycloakInput,
+  retryKeycloak,
 } from './keycloakAccess';
 import { examples } from './keycloakRealm.examples';
 import { digest, throwIfAborted } from './util';
@@ -210,9 +211,10 @@ export function createKeycloakRealmAction(options: ClusterActionsOptions) {
       const where = `realm "${input.realm}"`;
       let existing: Record<string, any> | undefined;
       try {
-        existing = (await kc.realms.findOne({ realm: input.realm })) as
-          | Record<string, any>
-          | undefined;
+        existing = (await retryKeycloak(
+          () => kc.realms.findOne({ realm: input.realm }),
+          signal,
+        )) as Record<string, any> | undefined;
       } catch (error) {
         throw new Error(
           `keycloak:realm: reading ${where} failed: ${keycloakErrorMessage(
@@ -273,7 +275,10 @@ export function createKeycloakRealmAction(options: ClusterActionsOptions) {
         fn: async () => {
           try {
             if (existing) {
-              await kc.realms.update({ realm: input.realm }, withPassword());
+              await retryKeycloak(
+                () => kc.realms.update({ realm: input.realm }, withPassword()),
+                signal,
+              );
             } else {
               await kc.realms.create(withPassword());
             }

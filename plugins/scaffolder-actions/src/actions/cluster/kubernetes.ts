@@ -5,7 +5,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
-import { sleep, throwIfAborted } from './util';
+import { isTransient, sleep, throwIfAborted, withRetry } from './util';
 
 /** An object with the fields server-side apply needs. */
 export interface ManifestObject extends KubernetesObject {
@@ -36,6 +36,13 @@ export function kubeErrorMessage(error: unknown): string {
     return `HTTP ${error.code}: ${message ?? error.message.slice(0, 300)}`;
   }
   return (error as Error)?.message ?? String(error);
+}
+
+/** 429, 5xx and dropped connections from the API server are retried. */
+export function isTransientKubeError(error: unknown): boolean {
+  if (error instanceof ApiException) return isTransient(error.code);
+  const e = error as { code?: unknown; cause?: { code?: unknown } };
+  return isTransient(undefined, e?.code ?? e?.cause?.code);
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -72,19 +79,27 @@ export class ObjectApi extends KubernetesObjectApi {
     obj: KubernetesObject,
   ): Promise<T | undefined> {
     try {
-      return (await this.read({
-        apiVersion: obj.apiVersion!,
-        kind: obj.kind!,
-        metadata: {
-          name: obj.metadata!.name!,
-          namespace: obj.metadata?.namespace,
-        },
-      })) as T;
+      return await withRetry(
+        async () =>
+          (await this.read({
+            apiVersion: obj.apiVersion!,
+            kind: obj.kind!,
+            metadata: {
+              name: obj.metadata!.name!,
+              namespace: obj.metadata?.namespace,
+            },
+          })) as T,
+        isTransientKubeError,
+        { baseDelayMs: this.retryDelayMs },
+      );
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
   }
+
+  /** First retry delay in ms (tests shorten it). */
+  retryDelayMs = 250;
 
   /**
    * Server-side apply with our field manager. The body is sent as written:
@@ -109,7 +124,12 @@ export class ObjectApi extends KubernetesObjectApi {
     request.setQueryParam('fieldManager', manager);
     if (force) request.setQueryParam('force', 'true');
     request.setBody(JSON.stringify(obj));
-    return (await this.requestPromise(request)) as T;
+    // Apply is idempotent, so transient failures are retried.
+    return withRetry(
+      async () => (await this.requestPromise(request)) as T,
+      isTransientKubeError,
+      { baseDelayMs: this.retryDelayMs },
+    );
   }
 }
 

@@ -1,6 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createKubernetesApplyAction, parseManifests } from './kubernetesApply';
+import { createKubeConfig } from '@coder-platform/plugin-coder-platform-node';
+import { ObjectApi } from './kubernetes';
 import { mockContext } from './__testUtils__/context';
 import { startRecordingServer } from './__testUtils__/recordingServer';
 
@@ -165,5 +167,53 @@ describe('kubernetes:apply', () => {
     expect(ctx.logger.info).toHaveBeenCalledWith(
       'dry run: would create ConfigMap a',
     );
+  });
+});
+
+describe('kubernetes:apply retries', () => {
+  it('retries a 503 from the API server, then reads', async () => {
+    let objectCalls = 0;
+    const server = await startRecordingServer(req => {
+      if (req.url === '/api/v1') {
+        return {
+          status: 200,
+          body: {
+            kind: 'APIResourceList',
+            groupVersion: 'v1',
+            resources: [
+              {
+                name: 'namespaces',
+                namespaced: false,
+                kind: 'Namespace',
+                verbs: ['get'],
+              },
+            ],
+          },
+        };
+      }
+      objectCalls += 1;
+      return objectCalls === 1
+        ? {
+            status: 503,
+            body: { kind: 'Status', message: 'etcd busy', code: 503 },
+          }
+        : undefined;
+    });
+    try {
+      const api = ObjectApi.create(
+        createKubeConfig({ url: server.url, token: 't', skipTLSVerify: true }),
+      );
+      api.retryDelayMs = 1;
+      await expect(
+        api.readOptional({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'x' },
+        }),
+      ).resolves.toBeUndefined();
+      expect(objectCalls).toBe(2);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -68,3 +68,55 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
   }
   return masked;
 }
+
+/** Options of {@link withRetry}. */
+export interface RetryOptions {
+  /** Attempts in total, including the first. Default 4. */
+  attempts?: number;
+  /** First delay in ms, doubled per attempt. Default 250. */
+  baseDelayMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `fn`, retrying with exponential back-off while `retryable(error)`
+ * says the failure is transient (429, 5xx, dropped connections). Only for
+ * idempotent calls.
+ */
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  retryable: (error: unknown) => boolean,
+  options: RetryOptions = {},
+): Promise<T> {
+  const attempts = Math.max(1, options.attempts ?? 4);
+  for (let attempt = 1; ; attempt++) {
+    throwIfAborted(options.signal);
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= attempts || !retryable(error)) throw error;
+      await sleep(
+        (options.baseDelayMs ?? 250) * 2 ** (attempt - 1),
+        options.signal,
+      );
+    }
+  }
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
+
+/** Whether an HTTP status or a network error code is worth retrying. */
+export function isTransient(
+  status: number | undefined,
+  code?: unknown,
+): boolean {
+  if (status !== undefined) return status === 429 || status >= 500;
+  return typeof code === 'string' && TRANSIENT_CODES.has(code);
+}
