@@ -95,8 +95,14 @@ export async function seedKeycloakRealm(
   const clientId = options.clientId ?? 'backstage';
   const clientSecret =
     options.clientSecret ?? `seed-${Math.random().toString(36).slice(2)}`;
-  const token = await adminToken(options);
+  let token = await adminToken(options);
+  let tokenAt = Date.now();
   const admin = async (method: string, path: string, body?: unknown) => {
+    // Admin tokens of the master realm live 60 s: renew before each late call.
+    if (Date.now() - tokenAt > 30_000) {
+      token = await adminToken(options);
+      tokenAt = Date.now();
+    }
     const response = await fetch(`${options.baseUrl}/admin/realms${path}`, {
       method,
       headers: {
