@@ -83,6 +83,7 @@ async function waitFor(url, what, child) {
 }
 
 const results = [];
+let page;
 async function check(name, fn) {
   const started = Date.now();
   try {
@@ -118,27 +119,52 @@ try {
       '--disable-component-update',
     ],
   });
-  const page = await browser.newPage({
+  page = await browser.newPage({
     viewport: { width: 1400, height: 900 },
   });
   page.setDefaultTimeout(60_000);
+
+  // The sidebar entry of our plugin: present once the app is signed in.
+  const sidebarEntry = () =>
+    page.getByRole('link', { name: 'Coder Platform', exact: true }).first();
+
+  // Opens a page of the app; signs in as guest again if the app asks (a full
+  // page load restores the guest session from local storage when it can).
+  async function openSignedIn(url) {
+    await page.goto(url);
+    const enter = page.getByRole('button', { name: 'Enter' });
+    await sidebarEntry().or(enter).first().waitFor();
+    if (await enter.isVisible()) {
+      await enter.click();
+      await sidebarEntry().waitFor();
+    }
+  }
 
   console.log('e2e smoke');
   await check('guest sign-in reaches the catalog', async () => {
     await page.goto(FRONTEND);
     await page.getByRole('button', { name: 'Enter' }).click();
-    await page.getByRole('navigation', { name: 'sidebar nav' }).waitFor();
+    await sidebarEntry().waitFor();
+    await page
+      .getByRole('link', { name: 'Catalog', exact: true })
+      .first()
+      .waitFor();
   });
+
+  // The catalog table shows the System's title and links to its page.
+  const systemLink = () =>
+    page.getByRole('link', {
+      name: 'Coder Platform for Backstage',
+      exact: true,
+    });
 
   await check(
     "the catalog lists this suite's System coder-platform",
     async () => {
-      await page.goto(
-        `${FRONTEND}/catalog?filters%5Bkind%5D=system&filters%5Buser%5D=all`,
+      await openSignedIn(
+        `${FRONTEND}/?filters%5Bkind%5D=system&filters%5Buser%5D=all`,
       );
-      await page
-        .getByRole('link', { name: 'coder-platform', exact: true })
-        .waitFor();
+      await systemLink().waitFor();
       await page.screenshot({
         path: resolve(artifacts, 'catalog-systems.png'),
         fullPage: true,
@@ -146,18 +172,21 @@ try {
     },
   );
 
-  await check('the System page shows its components', async () => {
-    await page
-      .getByRole('link', { name: 'coder-platform', exact: true })
-      .click();
+  await check('the System page shows its description', async () => {
+    await systemLink().click();
+    await page.waitForURL(/system\/coder-platform/);
     await page
       .getByText('Self-service Coder development clusters')
       .first()
       .waitFor();
+    await page.screenshot({
+      path: resolve(artifacts, 'system-page.png'),
+      fullPage: true,
+    });
   });
 
   await check('the Coder Platform page lists configured clusters', async () => {
-    await page.goto(`${FRONTEND}/coder-platform`);
+    await openSignedIn(`${FRONTEND}/coder-platform`);
     await page.getByText('Coder development clusters').first().waitFor();
     await page.getByText('No clusters configured').waitFor();
     await page.screenshot({
