@@ -36,7 +36,8 @@ export class KeycloakUsers {
   readonly #refreshMarginMs: number;
   readonly #onRequest: (operation: string) => void;
   readonly #connect: (access: KeycloakAccess) => Promise<KeycloakAdminClient>;
-  #client?: Promise<{ client: KeycloakAdminClient; expiresAt: number }>;
+  #current?: { client: KeycloakAdminClient; expiresAt: number };
+  #pending?: Promise<KeycloakAdminClient>;
 
   constructor(access: KeycloakAccess, options: KeycloakUsersOptions = {}) {
     this.#access = access;
@@ -108,22 +109,26 @@ export class KeycloakUsers {
     };
   }
 
+  /** The authenticated client; concurrent callers share one authentication. */
   async #client_(): Promise<KeycloakAdminClient> {
-    const now = Date.now();
-    if (this.#client) {
-      try {
-        const current = await this.#client;
-        if (current.expiresAt - this.#refreshMarginMs > now)
-          return current.client;
-      } catch {
-        // The last attempt failed: try again below.
-      }
+    const current = this.#current;
+    if (current && current.expiresAt - this.#refreshMarginMs > Date.now()) {
+      return current.client;
     }
-    this.#client = this.#connect(this.#access).then(client => ({
-      client,
-      expiresAt: tokenExpiry(client.accessToken) ?? now + 60_000,
-    }));
-    return (await this.#client).client;
+    if (!this.#pending) {
+      this.#pending = this.#connect(this.#access)
+        .then(client => {
+          this.#current = {
+            client,
+            expiresAt: tokenExpiry(client.accessToken) ?? Date.now() + 60_000,
+          };
+          return client;
+        })
+        .finally(() => {
+          this.#pending = undefined;
+        });
+    }
+    return this.#pending;
   }
 
   async #call<T>(
@@ -135,22 +140,31 @@ export class KeycloakUsers {
     try {
       return await fn(client);
     } catch (error) {
-      const status = (error as { response?: { status?: number } }).response
-        ?.status;
-      if (status === 401) {
-        // Token revoked or expired early: authenticate once more.
-        this.#client = undefined;
+      let failure = error;
+      if (statusOf(error) === 401) {
+        // Token revoked or expired early: authenticate once more (shared by
+        // concurrent callers) and retry once.
+        if (this.#current?.client === client) this.#current = undefined;
         const fresh = await this.#client_();
         this.#onRequest(operation);
-        return fn(fresh);
+        try {
+          return await fn(fresh);
+        } catch (retryError) {
+          failure = retryError;
+        }
       }
+      const status = statusOf(failure);
       throw new Error(
         `Keycloak ${operation} in realm "${this.realm}" failed${
           status ? ` (HTTP ${status})` : ''
-        }: ${(error as Error).message}`,
+        }: ${(failure as Error).message}`,
       );
     }
   }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { response?: { status?: number } }).response?.status;
 }
 
 function toCount(value: unknown): number {
