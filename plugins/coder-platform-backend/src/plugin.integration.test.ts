@@ -17,6 +17,8 @@ import {
   writeWalgLayout,
 } from '@coder-platform/testing';
 import { Storage } from '@google-cloud/storage';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { createKubeConfig } from '@coder-platform/plugin-coder-platform-node';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { readClusters } from './config/readClusters';
@@ -308,6 +310,46 @@ describe('coder-platform backend against real upstreams', () => {
       0,
     );
     expect(response.text).not.toContain('restic-secret-pw');
+  });
+
+  it('reads the restic password from a Kubernetes Secret (passwordSecret)', async () => {
+    const core = createKubeConfig({
+      url: kube.PEERS_KUBE_URL,
+      token: kube.PEERS_KUBE_TOKEN,
+      caData: readFileSync(kube.PEERS_KUBE_CA_FILE).toString('base64'),
+    }).makeApiClient(CoreV1Api);
+    await core.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: { name: 'restic' },
+        stringData: { password: 'restic-secret-pw' },
+      },
+    });
+    try {
+      const withSecret = JSON.parse(JSON.stringify(config));
+      const restic = withSecret.coderPlatform.clusters[0].backups.restic;
+      delete restic.password;
+      restic.passwordSecret = `${namespace}/restic/password`;
+      const { server } = await startTestBackend({
+        features: [
+          coderPlatformPlugin,
+          mockServices.rootConfig.factory({ data: withSecret }),
+          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        ],
+      });
+      const response = await request(server).get(
+        '/api/coder-platform/clusters/dev/backups/workspaces',
+      );
+      expect(response.status).toBe(200);
+      expect(
+        response.body.items.map(
+          (i: { snapshotCount: number }) => i.snapshotCount,
+        ),
+      ).toEqual([2, 1]);
+      expect(response.text).not.toContain('restic-secret-pw');
+    } finally {
+      await core.deleteNamespacedSecret({ namespace, name: 'restic' });
+    }
   });
 
   it('reads Helm releases installed by real helm and reports drift', async () => {
