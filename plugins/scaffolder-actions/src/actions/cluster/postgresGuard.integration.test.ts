@@ -36,16 +36,17 @@ describe('coder-platform:postgres:guard against the GCS emulator', () => {
     pgVersion: 14,
   };
 
+  // How many backups the layout holds depends on the time of day (today's
+  // 01:00 backup exists only after 01:10 UTC), so assertions use its count.
+  const layout = walgLayout({
+    prefix: 'spilo/dev/main-postgres-db/main/wal/14',
+    days: 3,
+    walSegments: 60,
+  });
+
   beforeAll(async () => {
     await storage.createBucket(bucketName);
-    await writeWalgLayout(
-      storage.bucket(bucketName),
-      walgLayout({
-        prefix: 'spilo/dev/main-postgres-db/main/wal/14',
-        days: 3,
-        walSegments: 60,
-      }),
-    );
+    await writeWalgLayout(storage.bucket(bucketName), layout);
   });
   afterAll(async () => {
     await storage.bucket(bucketName).deleteFiles({ force: true });
@@ -61,7 +62,7 @@ describe('coder-platform:postgres:guard against the GCS emulator', () => {
 
   it('refuses a new database over the seeded wal-g backups', async () => {
     await expect(run(base)).rejects.toThrow(
-      `refusing to create main-postgres-db over 3 existing wal-g backup(s) at gs://${bucketName}/spilo/dev/main-postgres-db/main/wal/14`,
+      `refusing to create main-postgres-db over ${layout.backups.length} existing wal-g backup(s) at gs://${bucketName}/spilo/dev/main-postgres-db/main/wal/14`,
     );
   });
 
@@ -70,7 +71,10 @@ describe('coder-platform:postgres:guard against the GCS emulator', () => {
       .toISOString()
       .replace(/\.\d+Z$/, '+00:00');
     const out = await run({ ...base, clone: { enabled: true, targetTime } });
-    expect(out).toMatchObject({ clone: true, backupsFound: 3 });
+    expect(out).toMatchObject({
+      clone: true,
+      backupsFound: layout.backups.length,
+    });
     expect(out.env).toContainEqual({
       name: 'CLONE_WAL_GS_BUCKET',
       value: bucketName,
