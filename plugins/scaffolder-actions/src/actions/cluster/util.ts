@@ -1,23 +1,9 @@
 import { createHash } from 'node:crypto';
+import { retryWithBackoff, sleep as sleepOrAbort } from '../backoff';
 
 /** Waits, rejecting at once when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleepOrAbort(ms, signal, abortError);
 }
 
 /** Throws when the task was cancelled. */
@@ -88,19 +74,14 @@ export async function withRetry<T>(
   retryable: (error: unknown) => boolean,
   options: RetryOptions = {},
 ): Promise<T> {
-  const attempts = Math.max(1, options.attempts ?? 4);
-  for (let attempt = 1; ; attempt++) {
-    throwIfAborted(options.signal);
-    try {
-      return await fn();
-    } catch (error) {
-      if (attempt >= attempts || !retryable(error)) throw error;
-      await sleep(
-        (options.baseDelayMs ?? 250) * 2 ** (attempt - 1),
-        options.signal,
-      );
-    }
-  }
+  const baseDelayMs = options.baseDelayMs ?? 250;
+  return retryWithBackoff(fn, {
+    maxAttempts: Math.max(1, options.attempts ?? 4),
+    retryable,
+    signal: options.signal,
+    abortError,
+    delayMs: attempt => baseDelayMs * 2 ** (attempt - 1),
+  });
 }
 
 const TRANSIENT_CODES = new Set([

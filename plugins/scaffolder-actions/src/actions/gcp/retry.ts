@@ -1,4 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  abortable as abortableOrAbort,
+  retryWithBackoff,
+  sleep as sleepOrAbort,
+} from '../backoff';
 
 /** Bounded exponential backoff. */
 export type RetrySettings = {
@@ -159,19 +164,7 @@ export function abortError(signal?: AbortSignal): Error {
 
 /** Sleeps, or rejects as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  return new Promise((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleepOrAbort(ms, signal, abortError);
 }
 
 /** Resolves like `promise`, or rejects as soon as `signal` aborts. */
@@ -179,22 +172,7 @@ export function abortable<T>(
   promise: Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      value => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      error => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+  return abortableOrAbort(promise, signal, abortError);
 }
 
 /**
@@ -209,24 +187,23 @@ export async function withRetry<T>(
     logger?: LoggerService;
   },
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    if (options.signal?.aborted) throw abortError(options.signal);
-    try {
-      return await abortable(fn(), options.signal);
-    } catch (error) {
-      if (options.signal?.aborted) throw abortError(options.signal);
-      if (attempt >= options.maxAttempts || !isTransient(error)) throw error;
+  return retryWithBackoff(fn, {
+    maxAttempts: options.maxAttempts,
+    retryable: isTransient,
+    signal: options.signal,
+    abortError,
+    delayMs: attempt => {
       const ceiling = Math.min(
         options.maxDelayMs,
         options.initialDelayMs * 2 ** (attempt - 1),
       );
-      const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    },
+    onRetry: (error, attempt, delay) =>
       options.logger?.warn(
         `${options.what}: transient error (${
           googleErrorInfo(error).message.split('\n')[0]
         }); retry ${attempt}/${options.maxAttempts - 1} in ${delay} ms`,
-      );
-      await sleep(delay, options.signal);
-    }
-  }
+      ),
+  });
 }
