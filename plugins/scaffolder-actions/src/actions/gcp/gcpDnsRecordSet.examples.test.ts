@@ -1,12 +1,10 @@
-import { GcpContractServer } from '@coder-platform/testing';
 import { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 import { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
 import { examples } from './gcpDnsRecordSet.examples';
 import {
   actionOptions,
-  exampleInputs,
+  describeExamples,
   mockContext,
-  startGcp,
 } from './__testUtils__/harness';
 
 // Cloud DNS's client (via @google-cloud/common) sends requests with
@@ -20,30 +18,11 @@ jest.mock('@google-cloud/common/node_modules/teeny-request', () => {
   return jest.requireActual(join(storageRoot, 'node_modules', 'teeny-request'));
 });
 
-// The official clients load their (large) protos when created; allow for it.
-jest.setTimeout(30_000);
-
-describe('gcp:dns:record-set examples', () => {
-  let gcp: GcpContractServer;
-  beforeAll(async () => {
-    gcp = await startGcp(1);
+// The examples add records to this zone.
+describeExamples('gcp:dns:record-set', createGcpDnsRecordSetAction, examples, {
+  before: async gcp => {
     await createGcpDnsManagedZoneAction(actionOptions(gcp)).handler(
       mockContext({ name: 'isium-de', dnsName: 'isium.de' }).ctx,
     );
-  });
-  afterAll(() => gcp.stop());
-
-  it.each(examples.map(e => [e.description, e.example]))(
-    'runs: %s',
-    async (_description, example) => {
-      const action = createGcpDnsRecordSetAction(actionOptions(gcp));
-      const inputs = exampleInputs(action.id, example);
-      expect(inputs.length).toBeGreaterThan(0);
-      for (const input of inputs) {
-        const { ctx } = mockContext(input);
-        await action.handler(ctx);
-        expect(ctx.output).toHaveBeenCalledWith('projectId', input.projectId);
-      }
-    },
-  );
+  },
 });
