@@ -1,6 +1,6 @@
 import { createGcpComputeNetworkAction } from './gcpComputeNetwork';
 import { examples } from './gcpComputeNetwork.examples';
-import { describeExamples } from './__testUtils__/harness';
+import { describeExamples } from './__testUtils__/describeExamples';
 
 describeExamples(
   'gcp:compute:network',

@@ -1,6 +1,6 @@
 import { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 import { examples } from './gcpDnsManagedZone.examples';
-import { describeExamples } from './__testUtils__/harness';
+import { describeExamples } from './__testUtils__/describeExamples';
 
 // Cloud DNS's client (via @google-cloud/common) sends requests with
 // teeny-request 10, which loads node-fetch with a dynamic import() that jest

@@ -1,11 +1,8 @@
 import { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 import { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
 import { examples } from './gcpDnsRecordSet.examples';
-import {
-  actionOptions,
-  describeExamples,
-  mockContext,
-} from './__testUtils__/harness';
+import { describeExamples } from './__testUtils__/describeExamples';
+import { actionOptions, mockContext } from './__testUtils__/harness';
 
 // Cloud DNS's client (via @google-cloud/common) sends requests with
 // teeny-request 10, which loads node-fetch with a dynamic import() that jest

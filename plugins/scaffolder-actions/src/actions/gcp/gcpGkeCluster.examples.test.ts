@@ -1,5 +1,5 @@
 import { createGcpGkeClusterAction } from './gcpGkeCluster';
 import { examples } from './gcpGkeCluster.examples';
-import { describeExamples } from './__testUtils__/harness';
+import { describeExamples } from './__testUtils__/describeExamples';
 
 describeExamples('gcp:gke:cluster', createGcpGkeClusterAction, examples);
