@@ -8,20 +8,7 @@
  */
 import { ConfigReader } from '@backstage/config';
 import { CacheService } from '@backstage/backend-plugin-api';
-import {
-  CoderContractServer,
-  helmUninstall,
-  helmUpgradeInstall,
-  requirePeer,
-  seedKeycloakRealm,
-  seedResticRepositories,
-  startGcsTlsProxy,
-  walgLayout,
-  writeLocalChart,
-  writeWalgLayout,
-} from '@coder-platform/testing';
-import { Storage } from '@google-cloud/storage';
-import { readFileSync } from 'node:fs';
+import { seedClusterUpstreams } from '@coder-platform/testing';
 import { readClusters } from '../plugins/coder-platform-backend/src/config/readClusters';
 import { CoderPlatformService } from '../plugins/coder-platform-backend/src/service/CoderPlatformService';
 import { readSettings } from '../plugins/coder-platform-backend/src/service/settings';
@@ -37,108 +24,31 @@ const logger = {
 } as any;
 
 async function main() {
-  const kc = requirePeer('keycloak', [
-    'PEERS_KEYCLOAK_URL',
-    'PEERS_KEYCLOAK_ADMIN_USER',
-    'PEERS_KEYCLOAK_ADMIN_PASSWORD',
-  ]);
-  const { PEERS_GCS_URL } = requirePeer('gcs', ['PEERS_GCS_URL']);
-  const kube = requirePeer('kube', [
-    'PEERS_KUBE_URL',
-    'PEERS_KUBE_TOKEN',
-    'PEERS_KUBE_CA_FILE',
-    'PEERS_KUBECONFIG',
-  ]);
-  const { PEERS_HELM_BIN } = requirePeer('helm', ['PEERS_HELM_BIN']);
-  const { PEERS_RESTIC_BIN } = requirePeer('restic', ['PEERS_RESTIC_BIN']);
-  const suffix = Date.now().toString(36);
-  const bucket = `calls-${suffix}`;
-  const namespace = `calls-${suffix}`;
-  const prefix = 'spilo/dev/main-postgres-db/main/wal/14';
-  const storage = new Storage({
-    apiEndpoint: PEERS_GCS_URL,
-    projectId: 'bench',
-  });
-  const helm = { helmBin: PEERS_HELM_BIN, kubeconfig: kube.PEERS_KUBECONFIG };
-
-  const coder = await CoderContractServer.start();
-  const token = coder.seedFirstUser({
-    email: 'a@example.com',
-    username: 'admin',
-    password: 'pw-123456',
-  });
-  for (let i = 0; i < 30; i++)
-    coder.addWorkspace({ owner_name: `user${i % 7}`, name: `ws${i}` });
-  const realm = await seedKeycloakRealm({
-    baseUrl: kc.PEERS_KEYCLOAK_URL,
-    adminUser: kc.PEERS_KEYCLOAK_ADMIN_USER,
-    adminPassword: kc.PEERS_KEYCLOAK_ADMIN_PASSWORD,
-    realm: `calls-${suffix}`,
+  const seeded = await seedClusterUpstreams({
+    name: 'calls',
     users: 500,
-  });
-  await storage.createBucket(bucket);
-  const layout = walgLayout({ prefix, walSegments: 3000, days: 14 });
-  await writeWalgLayout(storage.bucket(bucket), layout, 32);
-  const proxy = await startGcsTlsProxy({ gcsUrl: PEERS_GCS_URL });
-  await seedResticRepositories({
-    resticBin: PEERS_RESTIC_BIN,
-    bucket,
-    prefix: 'coder/dev',
-    password: 'pw',
-    env: proxy.env,
-    caCertFile: proxy.caFile,
+    walg: { walSegments: 3000, days: 14 },
+    uploadConcurrency: 32,
+    resticPassword: 'pw',
     workspaces: [
       { name: 'coder-a-dev', snapshots: 3, files: 5 },
       { name: 'coder-b-dev', snapshots: 1, files: 5 },
       { name: 'coder-c-dev', snapshots: 2, files: 5 },
     ],
+    releases: [
+      { release: 'coder', chart: 'coder', version: '2.25.1' },
+      { release: 'main', chart: 'keycloak', version: '25.1.0' },
+    ],
+    gcpProjectId: 'bench',
   });
-  for (const [release, chart, version] of [
-    ['coder', 'coder', '2.25.1'],
-    ['main', 'keycloak', '25.1.0'],
-  ]) {
-    await helmUpgradeInstall({
-      ...helm,
-      release,
-      namespace,
-      chartDir: await writeLocalChart({ name: chart, version }),
-    });
-  }
+  const { coder, realm, proxy, layout } = seeded;
+  for (let i = 0; i < 30; i++)
+    coder.addWorkspace({ owner_name: `user${i % 7}`, name: `ws${i}` });
 
   const root = new ConfigReader({
     coderPlatform: {
-      restic: { binary: PEERS_RESTIC_BIN },
-      clusters: [
-        {
-          name: 'dev',
-          coder: { url: coder.url, token },
-          keycloak: {
-            baseUrl: kc.PEERS_KEYCLOAK_URL,
-            realm: realm.realm,
-            clientId: realm.clientId,
-            clientSecret: realm.clientSecret,
-          },
-          backups: {
-            bucket,
-            endpoint: PEERS_GCS_URL,
-            postgres: [
-              { name: 'main', prefix, schedule: '0 1 * * *', retain: 14 },
-            ],
-            restic: {
-              prefix: 'coder/dev',
-              password: 'pw',
-              httpsProxy: proxy.env.HTTPS_PROXY,
-              caCertFile: proxy.caFile,
-            },
-          },
-          kubernetes: {
-            url: kube.PEERS_KUBE_URL,
-            caData: readFileSync(kube.PEERS_KUBE_CA_FILE).toString('base64'),
-            auth: { type: 'token', token: kube.PEERS_KUBE_TOKEN },
-          },
-          gcp: { projectId: 'bench' },
-        },
-      ],
+      restic: { binary: seeded.resticBinary },
+      clusters: [seeded.clusterConfig],
     },
   });
   const store = new Map<string, unknown>();
@@ -223,13 +133,7 @@ async function main() {
       `(${layout.backups.length} base backups, ${layout.walFileCount} WAL objects, 500 users, 3 restic repositories, 2 releases)`,
     );
   } finally {
-    await realm.remove();
-    for (const release of ['coder', 'main'])
-      await helmUninstall({ ...helm, release, namespace });
-    await proxy.stop();
-    await storage.bucket(bucket).deleteFiles({ force: true });
-    await storage.bucket(bucket).delete();
-    await coder.stop();
+    await seeded.remove();
   }
 }
 

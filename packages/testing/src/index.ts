@@ -13,3 +13,4 @@ export * from './seed/keycloakRealm';
 export * from './seed/helmReleases';
 export * from './seed/gcsTlsProxy';
 export * from './seed/resticRepositories';
+export * from './seed/clusterUpstreams';

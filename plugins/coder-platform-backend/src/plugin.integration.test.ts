@@ -2,21 +2,13 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { CacheService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  CoderContractServer,
-  GcsTlsProxy,
-  helmUninstall,
-  helmUpgradeInstall,
   requirePeer,
-  seedKeycloakRealm,
+  seedClusterUpstreams,
+  SeededClusterUpstreams,
   SeededKeycloakRealm,
-  seedResticRepositories,
-  startGcsTlsProxy,
   useNodeHttpTransportForStorage,
-  walgLayout,
-  writeLocalChart,
-  writeWalgLayout,
+  WalgLayout,
 } from '@coder-platform/testing';
-import { Storage } from '@google-cloud/storage';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createKubeConfig } from '@coder-platform/plugin-coder-platform-node';
 import { readFileSync } from 'node:fs';
@@ -34,100 +26,53 @@ import { readSettings } from './service/settings';
  * and Coder's contract server.
  */
 describe('coder-platform backend against real upstreams', () => {
-  const kc = requirePeer('keycloak', [
-    'PEERS_KEYCLOAK_URL',
-    'PEERS_KEYCLOAK_ADMIN_USER',
-    'PEERS_KEYCLOAK_ADMIN_PASSWORD',
-  ]);
-  const { PEERS_GCS_URL } = requirePeer('gcs', ['PEERS_GCS_URL']);
   const kube = requirePeer('kube', [
     'PEERS_KUBE_URL',
     'PEERS_KUBE_TOKEN',
     'PEERS_KUBE_CA_FILE',
-    'PEERS_KUBECONFIG',
   ]);
-  const { PEERS_HELM_BIN } = requirePeer('helm', ['PEERS_HELM_BIN']);
-  const { PEERS_RESTIC_BIN } = requirePeer('restic', ['PEERS_RESTIC_BIN']);
-
-  const suffix = Date.now().toString(36);
-  const bucket = `backups-${suffix}`;
-  const namespace = `releases-${suffix}`;
-  const walPrefix = 'spilo/dev/main-postgres-db/main/wal/14';
-  const now = new Date();
-  const layout = walgLayout({
-    prefix: walPrefix,
-    now,
-    walSegments: 2000,
-    timelineSwitches: [0.5],
-  });
-  const storage = new Storage({
-    apiEndpoint: PEERS_GCS_URL,
-    projectId: 'test',
-  });
   const transport = useNodeHttpTransportForStorage();
-  const helm = { helmBin: PEERS_HELM_BIN, kubeconfig: kube.PEERS_KUBECONFIG };
+  let seeded: SeededClusterUpstreams;
   let realm: SeededKeycloakRealm;
-  let proxy: GcsTlsProxy;
-  let coder: CoderContractServer;
   let coderToken: string;
+  let bucket: string;
+  let namespace: string;
+  let walPrefix: string;
+  let layout: WalgLayout;
   let config: object;
 
   beforeAll(async () => {
-    coder = await CoderContractServer.start();
-    coderToken = coder.seedFirstUser({
-      email: 'admin@example.com',
-      username: 'admin',
-      password: 'pw-123456',
-    });
-    realm = await seedKeycloakRealm({
-      baseUrl: kc.PEERS_KEYCLOAK_URL,
-      adminUser: kc.PEERS_KEYCLOAK_ADMIN_USER,
-      adminPassword: kc.PEERS_KEYCLOAK_ADMIN_PASSWORD,
-      realm: `backend-${suffix}`,
+    seeded = await seedClusterUpstreams({
+      name: 'backend',
       users: 150,
-    });
-    await storage.createBucket(bucket);
-    await writeWalgLayout(storage.bucket(bucket), layout);
-    proxy = await startGcsTlsProxy({ gcsUrl: PEERS_GCS_URL });
-    await seedResticRepositories({
-      resticBin: PEERS_RESTIC_BIN,
-      bucket,
-      prefix: 'coder/dev',
-      password: 'restic-secret-pw',
-      env: proxy.env,
-      caCertFile: proxy.caFile,
+      walg: { now: new Date(), walSegments: 2000, timelineSwitches: [0.5] },
+      resticPassword: 'restic-secret-pw',
       workspaces: [
         { name: 'coder-alice-dev', snapshots: 2, files: 2 },
         { name: 'coder-bob-main', snapshots: 1, files: 4 },
       ],
+      releases: [
+        {
+          release: 'coder',
+          chart: 'coder',
+          version: '2.25.1',
+          appVersion: '2.25.1',
+        },
+        {
+          release: 'main',
+          chart: 'keycloak',
+          version: '25.0.2',
+          appVersion: '26.3.1',
+        },
+      ],
+      gcpProjectId: 'test',
     });
-    const coderChart = await writeLocalChart({
-      name: 'coder',
-      version: '2.25.1',
-      appVersion: '2.25.1',
-    });
-    const kcChart = await writeLocalChart({
-      name: 'keycloak',
-      version: '25.0.2',
-      appVersion: '26.3.1',
-    });
-    await helmUpgradeInstall({
-      ...helm,
-      release: 'coder',
-      namespace,
-      chartDir: coderChart,
-    });
-    await helmUpgradeInstall({
-      ...helm,
-      release: 'main',
-      namespace,
-      chartDir: kcChart,
-    });
+    ({ realm, coderToken, bucket, namespace, walPrefix, layout } = seeded);
 
     config = {
       coderPlatform: {
         refresh: { enabled: false },
-        restic: { binary: PEERS_RESTIC_BIN },
+        restic: { binary: seeded.resticBinary },
         pinnedReleases: [
           { release: 'coder', namespace, chart: 'coder', version: '2.25.1' },
           { release: 'main', namespace, chart: 'keycloak', version: '25.1.0' },
@@ -138,54 +83,13 @@ describe('coder-platform backend against real upstreams', () => {
             version: 'v1.17.4',
           },
         ],
-        clusters: [
-          {
-            name: 'dev',
-            coder: { url: coder.url, token: coderToken },
-            keycloak: {
-              baseUrl: kc.PEERS_KEYCLOAK_URL,
-              realm: realm.realm,
-              clientId: realm.clientId,
-              clientSecret: realm.clientSecret,
-            },
-            backups: {
-              bucket,
-              endpoint: PEERS_GCS_URL,
-              postgres: [
-                {
-                  name: 'main-postgres-db',
-                  prefix: walPrefix,
-                  schedule: '0 1 * * *',
-                  retain: 14,
-                },
-              ],
-              restic: {
-                prefix: 'coder/dev',
-                password: 'restic-secret-pw',
-                httpsProxy: proxy.env.HTTPS_PROXY,
-                caCertFile: proxy.caFile,
-              },
-            },
-            kubernetes: {
-              url: kube.PEERS_KUBE_URL,
-              caData: readFileSync(kube.PEERS_KUBE_CA_FILE).toString('base64'),
-              auth: { type: 'token', token: kube.PEERS_KUBE_TOKEN },
-            },
-            gcp: { projectId: 'test' },
-          },
-        ],
+        clusters: [seeded.clusterConfig],
       },
     };
   }, 300_000);
 
   afterAll(async () => {
-    await realm?.remove();
-    await helmUninstall({ ...helm, release: 'coder', namespace });
-    await helmUninstall({ ...helm, release: 'main', namespace });
-    await proxy?.stop();
-    await storage.bucket(bucket).deleteFiles({ force: true });
-    await storage.bucket(bucket).delete();
-    await coder?.stop();
+    await seeded?.remove();
     transport.restore();
   }, 120_000);
 
