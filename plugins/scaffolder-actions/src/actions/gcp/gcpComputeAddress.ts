@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
-import { GcpRun } from './gcpRun';
+import { GcpActionOptions } from './gcpClients';
+import { startGcpRun } from './gcpRun';
 import { operationName, waitRegional } from './computeOperations';
 import { examples } from './gcpComputeAddress.examples';
 import {
   commonInput,
   labelsInput,
-  parseInput,
   resourceName,
   schemaOf,
   stateInput,
@@ -81,14 +80,15 @@ export function createGcpComputeAddressAction(options: GcpActionOptions) {
         }),
     },
     async handler(ctx) {
-      const input = parseInput<Input>(
-        COMPUTE_ADDRESS_ACTION_ID,
-        inputSchema,
-        ctx.input,
+      const { input, clients, projectId, run } = startGcpRun<Input>(
+        ctx,
+        options,
+        {
+          id: COMPUTE_ADDRESS_ACTION_ID,
+          inputSchema,
+          api: 'compute.googleapis.com',
+        },
       );
-      const clients = GcpClients.fromOptions(options);
-      const projectId = resolveProjectId(clients.settings, input.projectId);
-      const run = new GcpRun(ctx, clients, projectId, 'compute.googleapis.com');
       const { region, name } = input;
       const addresses = clients.addresses();
       const resource = `address ${name} (${region})`;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
-import { GcpRun, Plan } from './gcpRun';
+import { GcpActionOptions } from './gcpClients';
+import { Plan, startGcpRun } from './gcpRun';
 import {
   lastSegment,
   operationName,
@@ -14,7 +14,6 @@ import { examples } from './gcpComputeNetwork.examples';
 import {
   cidr,
   commonInput,
-  parseInput,
   resourceName,
   schemaOf,
   stateInput,
@@ -157,14 +156,15 @@ export function createGcpComputeNetworkAction(options: GcpActionOptions) {
         }),
     },
     async handler(ctx) {
-      const input = parseInput<Input>(
-        COMPUTE_NETWORK_ACTION_ID,
-        inputSchema,
-        ctx.input,
+      const { input, clients, projectId, run } = startGcpRun<Input>(
+        ctx,
+        options,
+        {
+          id: COMPUTE_NETWORK_ACTION_ID,
+          inputSchema,
+          api: 'compute.googleapis.com',
+        },
       );
-      const clients = GcpClients.fromOptions(options);
-      const projectId = resolveProjectId(clients.settings, input.projectId);
-      const run = new GcpRun(ctx, clients, projectId, 'compute.googleapis.com');
       const { region } = input;
       const subnetName =
         input.subnet.name ??

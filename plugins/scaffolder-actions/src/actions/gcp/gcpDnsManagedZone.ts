@@ -1,12 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
-import { GcpRun } from './gcpRun';
+import { GcpActionOptions } from './gcpClients';
+import { startGcpRun } from './gcpRun';
 import { examples } from './gcpDnsManagedZone.examples';
 import {
   commonInput,
   labelsInput,
-  parseInput,
   resourceName,
   schemaOf,
 } from './inputProperties';
@@ -80,14 +79,15 @@ export function createGcpDnsManagedZoneAction(options: GcpActionOptions) {
         }),
     },
     async handler(ctx) {
-      const input = parseInput<Input>(
-        DNS_MANAGED_ZONE_ACTION_ID,
-        inputSchema,
-        ctx.input,
+      const { input, clients, projectId, run } = startGcpRun<Input>(
+        ctx,
+        options,
+        {
+          id: DNS_MANAGED_ZONE_ACTION_ID,
+          inputSchema,
+          api: 'dns.googleapis.com',
+        },
       );
-      const clients = GcpClients.fromOptions(options);
-      const projectId = resolveProjectId(clients.settings, input.projectId);
-      const run = new GcpRun(ctx, clients, projectId, 'dns.googleapis.com');
       const dnsName = fqdn(input.dnsName.toLowerCase());
       const description =
         input.description ?? `Managed zone for ${dnsName.replace(/\.$/, '')}`;

@@ -1,12 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
-import { GcpRun } from './gcpRun';
+import { GcpActionOptions } from './gcpClients';
+import { startGcpRun } from './gcpRun';
 import { fqdn } from './gcpDnsManagedZone';
 import { examples } from './gcpDnsRecordSet.examples';
 import {
   commonInput,
-  parseInput,
   resourceName,
   schemaOf,
   stateInput,
@@ -121,14 +120,15 @@ export function createGcpDnsRecordSetAction(options: GcpActionOptions) {
         }),
     },
     async handler(ctx) {
-      const input = parseInput<Input>(
-        DNS_RECORD_SET_ACTION_ID,
-        inputSchema,
-        ctx.input,
+      const { input, clients, projectId, run } = startGcpRun<Input>(
+        ctx,
+        options,
+        {
+          id: DNS_RECORD_SET_ACTION_ID,
+          inputSchema,
+          api: 'dns.googleapis.com',
+        },
       );
-      const clients = GcpClients.fromOptions(options);
-      const projectId = resolveProjectId(clients.settings, input.projectId);
-      const run = new GcpRun(ctx, clients, projectId, 'dns.googleapis.com');
       const zone = clients.dns(projectId).zone(input.zone);
       const zoneMeta = (await run.readOptional(
         `get managed zone ${input.zone}`,

@@ -1,12 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
-import { GcpRun, Plan } from './gcpRun';
+import { GcpActionOptions } from './gcpClients';
+import { Plan, startGcpRun } from './gcpRun';
 import { examples } from './gcpGkeCluster.examples';
 import {
   commonInput,
   labelsInput,
-  parseInput,
   resourceName,
   schemaOf,
   stateInput,
@@ -288,18 +287,14 @@ export function createGcpGkeClusterAction(options: GcpActionOptions) {
         }),
     },
     async handler(ctx) {
-      const input = parseInput<Input>(
-        GKE_CLUSTER_ACTION_ID,
-        inputSchema,
-        ctx.input,
-      );
-      const clients = GcpClients.fromOptions(options);
-      const projectId = resolveProjectId(clients.settings, input.projectId);
-      const run = new GcpRun(
+      const { input, clients, projectId, run } = startGcpRun<Input>(
         ctx,
-        clients,
-        projectId,
-        'container.googleapis.com',
+        options,
+        {
+          id: GKE_CLUSTER_ACTION_ID,
+          inputSchema,
+          api: 'container.googleapis.com',
+        },
       );
       const environment = input.environment ?? input.name.replace(/-gke$/, '');
       const parent = `projects/${projectId}/locations/${input.location}`;

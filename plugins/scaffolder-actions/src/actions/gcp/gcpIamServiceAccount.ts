@@ -4,11 +4,11 @@ import { dirname } from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
-import { GcpRun } from './gcpRun';
+import { GcpActionOptions } from './gcpClients';
+import { GcpRun, startGcpRun } from './gcpRun';
 import { Code, googleErrorInfo } from './retry';
 import { examples } from './gcpIamServiceAccount.examples';
-import { commonInput, parseInput, schemaOf } from './inputProperties';
+import { commonInput, schemaOf } from './inputProperties';
 import { commonOutput } from './outputProperties';
 
 export const IAM_SERVICE_ACCOUNT_ACTION_ID = 'gcp:iam:service-account';
@@ -123,14 +123,15 @@ export function createGcpIamServiceAccountAction(options: GcpActionOptions) {
         }),
     },
     async handler(ctx) {
-      const input = parseInput<Input>(
-        IAM_SERVICE_ACCOUNT_ACTION_ID,
-        inputSchema,
-        ctx.input,
+      const { input, clients, projectId, run } = startGcpRun<Input>(
+        ctx,
+        options,
+        {
+          id: IAM_SERVICE_ACCOUNT_ACTION_ID,
+          inputSchema,
+          api: 'iam.googleapis.com',
+        },
       );
-      const clients = GcpClients.fromOptions(options);
-      const projectId = resolveProjectId(clients.settings, input.projectId);
-      const run = new GcpRun(ctx, clients, projectId, 'iam.googleapis.com');
       const email = `${input.accountId}@${projectId}.iam.gserviceaccount.com`;
       const name = `projects/${projectId}/serviceAccounts/${email}`;
       const member = `serviceAccount:${email}`;

@@ -1,6 +1,7 @@
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
-import { GcpClients } from './gcpClients';
+import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
+import { parseInput } from './inputProperties';
 import { toActionError } from './errors';
 import { abortError, Code, googleErrorInfo, sleep, withRetry } from './retry';
 
@@ -186,4 +187,20 @@ export class GcpRun {
 /** Throws an InputError naming the field. */
 export function invalid(field: string, problem: string): never {
   throw new InputError(`${field}: ${problem}`);
+}
+
+/**
+ * Starts one invocation of a GCP action: validates the input (an InputError
+ * naming each bad field), builds the clients and resolves the project.
+ */
+export function startGcpRun<T extends { projectId?: string }>(
+  ctx: ActionContext<any, any>,
+  options: GcpActionOptions,
+  action: { id: string; inputSchema: (z: any) => any; api: string },
+): { input: T; clients: GcpClients; projectId: string; run: GcpRun } {
+  const input = parseInput<T>(action.id, action.inputSchema, ctx.input);
+  const clients = GcpClients.fromOptions(options);
+  const projectId = resolveProjectId(clients.settings, input.projectId);
+  const run = new GcpRun(ctx, clients, projectId, action.api);
+  return { input, clients, projectId, run };
 }

@@ -1,8 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
-import { GcpRun } from './gcpRun';
+import { GcpActionOptions } from './gcpClients';
+import { startGcpRun } from './gcpRun';
 import { examples } from './gcpServicesEnable.examples';
-import { commonInput, parseInput, schemaOf } from './inputProperties';
+import { commonInput, schemaOf } from './inputProperties';
 import { commonOutput } from './outputProperties';
 
 export const SERVICES_ENABLE_ACTION_ID = 'gcp:services:enable';
@@ -70,18 +70,14 @@ export function createGcpServicesEnableAction(options: GcpActionOptions) {
         }),
     },
     async handler(ctx) {
-      const input = parseInput<Input>(
-        SERVICES_ENABLE_ACTION_ID,
-        inputSchema,
-        ctx.input,
-      );
-      const clients = GcpClients.fromOptions(options);
-      const projectId = resolveProjectId(clients.settings, input.projectId);
-      const run = new GcpRun(
+      const { input, clients, projectId, run } = startGcpRun<Input>(
         ctx,
-        clients,
-        projectId,
-        'serviceusage.googleapis.com',
+        options,
+        {
+          id: SERVICES_ENABLE_ACTION_ID,
+          inputSchema,
+          api: 'serviceusage.googleapis.com',
+        },
       );
       const services = [
         ...new Set(

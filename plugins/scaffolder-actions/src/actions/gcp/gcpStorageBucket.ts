@@ -1,13 +1,12 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
-import { GcpRun } from './gcpRun';
+import { GcpActionOptions } from './gcpClients';
+import { startGcpRun } from './gcpRun';
 import { Code, googleErrorInfo } from './retry';
 import { examples } from './gcpStorageBucket.examples';
 import {
   commonInput,
   labelsInput,
-  parseInput,
   schemaOf,
   stateInput,
 } from './inputProperties';
@@ -172,14 +171,15 @@ export function createGcpStorageBucketAction(options: GcpActionOptions) {
         }),
     },
     async handler(ctx) {
-      const input = parseInput<Input>(
-        STORAGE_BUCKET_ACTION_ID,
-        inputSchema,
-        ctx.input,
+      const { input, clients, projectId, run } = startGcpRun<Input>(
+        ctx,
+        options,
+        {
+          id: STORAGE_BUCKET_ACTION_ID,
+          inputSchema,
+          api: 'storage.googleapis.com',
+        },
       );
-      const clients = GcpClients.fromOptions(options);
-      const projectId = resolveProjectId(clients.settings, input.projectId);
-      const run = new GcpRun(ctx, clients, projectId, 'storage.googleapis.com');
       const storage = clients.storage(projectId);
       const bucket = storage.bucket(input.name);
       const resource = `bucket gs://${input.name}`;
