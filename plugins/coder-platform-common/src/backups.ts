@@ -85,6 +85,16 @@ export interface PostgresBackupStatus {
   health: BackupHealth;
   /** Human-readable reasons behind `health`, worst first. */
   reasons: string[];
+  /**
+   * UTC days (`YYYY-MM-DD`) within the retained history on which the schedule
+   * had a run but no base backup started; oldest first.
+   */
+  missedScheduledDays: string[];
+  /**
+   * Backups whose sentinel or `metadata.json` could not be read or parsed:
+   * shown, but left out of ages and chains.
+   */
+  unreadable?: Array<{ name: string; reason: string }>;
   evaluatedAt: string;
 }
 

@@ -15,13 +15,17 @@ export interface KeycloakUserBrief {
 }
 
 /** Response of `GET /clusters/:name/keycloak/users`. */
-export interface KeycloakUsersResponse {
+export interface KeycloakUsersResponse extends Freshness {
   cluster: string;
   realm: string;
   first: number;
   max: number;
   search?: string;
-  /** Users matching `search` (or all users) in the realm. */
+  /** Filter on `enabled`, when given. */
+  enabled?: boolean;
+  /** Filter on `emailVerified`, when given. */
+  emailVerified?: boolean;
+  /** Users matching `search` and the filters (or all users) in the realm. */
   total: number;
   items: KeycloakUserBrief[];
 }

@@ -16,3 +16,4 @@ export * from './helm/HelmReleases';
 export * from './keycloak/createKeycloakAdminPasswordClient';
 export * from './restic/ResticBackups';
 export * from './restic/googleAccessToken';
+export * from './redaction/redact';

@@ -284,7 +284,7 @@ export class CoderPlatformService {
     name: string,
     query: { search?: string; first: number; max: number },
   ): Promise<KeycloakUsersResponse> {
-    const result = await this.#cached<KeycloakUsersResponse>(
+    const result = await this.#cached<WithoutFreshness<KeycloakUsersResponse>>(
       name,
       'keycloakUsers',
       'keycloak',
