@@ -7,7 +7,7 @@
 #   peers.sh status [server...]   one line per process: state, pid, port, RSS
 #   peers.sh env    [--export]    print $PEERS_DIR/env (KEY=value lines)
 #
-# Servers: postgres keycloak kube helm gcs restic (helm and restic are tools:
+# Servers: postgres keycloak kube helm gcs restic redis (helm and restic are tools:
 # `up` only makes sure their binaries exist).
 set -euo pipefail
 
@@ -28,8 +28,10 @@ source "$here/helm.sh"
 source "$here/gcs.sh"
 # shellcheck source=scripts/peers/restic.sh
 source "$here/restic.sh"
+# shellcheck source=scripts/peers/redis.sh
+source "$here/redis.sh"
 
-ALL_SERVERS=(postgres keycloak kube helm gcs restic)
+ALL_SERVERS=(postgres keycloak kube helm gcs restic redis)
 
 usage() {
   sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -44,6 +46,7 @@ canon_name() {
     helm | kubectl) echo helm ;;
     gcs | fake-gcs | fake-gcs-server) echo gcs ;;
     restic) echo restic ;;
+    redis | redis-server) echo redis ;;
     *) return 1 ;;
   esac
 }
