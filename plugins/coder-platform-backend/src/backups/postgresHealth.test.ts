@@ -154,6 +154,29 @@ describe('evaluatePostgresBackups', () => {
     ]);
   });
 
+  it('reports the days with a missed scheduled backup, and unreadable backups', () => {
+    const status = evaluate(
+      '2026-11-28T09:00:00Z',
+      [
+        backup('base_1', '2026-11-25T01:07:00Z', {
+          startTime: '2026-11-25T01:00:05Z',
+        }),
+        backup('base_2', '2026-11-28T01:07:00Z', {
+          startTime: '2026-11-28T01:00:05Z',
+        }),
+      ],
+      { unreadable: [{ name: 'base_3', reason: 'LSN is not a number' }] },
+    );
+    expect(status.missedScheduledDays).toEqual(['2026-11-26', '2026-11-27']);
+    expect(status.unreadable).toEqual([
+      { name: 'base_3', reason: 'LSN is not a number' },
+    ]);
+    expect(status.health).toBe('warning');
+    expect(status.reasons).toEqual([
+      '1 backup could not be read (base_3): left out of ages and chains',
+    ]);
+  });
+
   it('orders severities', () => {
     expect(worst(['ok', 'warning', 'ok'])).toBe('warning');
     expect(worst(['warning', 'critical'])).toBe('critical');

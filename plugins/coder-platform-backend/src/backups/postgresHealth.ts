@@ -6,6 +6,7 @@ import type {
   WalArchiveStatus,
 } from '@coder-platform/plugin-coder-platform-common';
 import { CronExpressionParser } from 'cron-parser';
+import { missedScheduledDays } from './missedScheduledDays';
 
 export interface HealthThresholds {
   /** A scheduled backup is expected to have finished this long after its start time. Default 2 h. */
@@ -77,6 +78,8 @@ export function evaluatePostgresBackups(input: {
   wal: WalArchiveStatus;
   now: Date;
   thresholds?: Partial<HealthThresholds>;
+  /** Backups whose sentinel or metadata could not be read: left out of `backups`. */
+  unreadable?: Array<{ name: string; reason: string }>;
 }): PostgresBackupStatus {
   const t = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
   const { expected, previous, next } = scheduleWindow(
@@ -160,6 +163,17 @@ export function evaluatePostgresBackups(input: {
     }
   }
 
+  if (input.unreadable?.length) {
+    findings.push({
+      health: 'warning',
+      reason: `${input.unreadable.length} backup${
+        input.unreadable.length === 1 ? '' : 's'
+      } could not be read (${input.unreadable
+        .map(u => u.name)
+        .join(', ')}): left out of ages and chains`,
+    });
+  }
+
   findings.sort((a, b) => RANK[b.health] - RANK[a.health]);
   return {
     name: input.name,
@@ -176,6 +190,13 @@ export function evaluatePostgresBackups(input: {
     wal: input.wal,
     health: worst(findings.map(f => f.health)),
     reasons: findings.map(f => f.reason),
+    missedScheduledDays: missedScheduledDays({
+      schedule: input.schedule,
+      backups: input.backups,
+      now: input.now,
+      graceSeconds: t.backupGraceSeconds,
+    }),
+    ...(input.unreadable?.length ? { unreadable: input.unreadable } : {}),
     evaluatedAt: input.now.toISOString(),
   };
 }
