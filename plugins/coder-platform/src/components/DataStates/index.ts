@@ -1,0 +1,10 @@
+export { classifyError, backendMessage } from './classifyError';
+export type { ErrorState } from './classifyError';
+export { useDataState } from './useDataState';
+export type { DataState, AsyncStateLike } from './useDataState';
+export { LoadingState } from './LoadingState';
+export { NotConfiguredState } from './NotConfiguredState';
+export { PermissionDeniedState } from './PermissionDeniedState';
+export { UpstreamErrorState } from './UpstreamErrorState';
+export { StaleBanner, formatTime } from './StaleBanner';
+export { DataStateView } from './DataStateView';
