@@ -1,0 +1,175 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { requirePeer } from '../peers/peersEnv';
+
+/** A backend replica started as its own process. */
+export interface Replica {
+  name: string;
+  baseUrl: string;
+  process: ChildProcess;
+  logFile: string;
+  /** GET on the replica with the static access token; returns status and JSON body. */
+  get(path: string): Promise<{ status: number; body: any }>;
+  /** SIGKILL: the replica dies mid-whatever, as on an OOM kill or a node loss. */
+  kill(): Promise<void>;
+}
+
+export interface ReplicaOptions {
+  name: string;
+  /** Database name prefix shared by every replica of one test (one PostgreSQL database per plugin). */
+  databasePrefix: string;
+  /** Redis key namespace shared by every replica of one test. */
+  cacheNamespace: string;
+  /** The `coderPlatform` block. */
+  coderPlatform: Record<string, unknown>;
+}
+
+export const REPLICA_ACCESS_TOKEN = randomBytes(24).toString('hex');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function repoRoot(): string {
+  return resolve(__dirname, '../../../..');
+}
+
+/**
+ * Starts one replica on the PostgreSQL and Redis peers and waits until its
+ * plugin answers. Every replica of a test shares `databasePrefix` and
+ * `cacheNamespace`, so they share one database and one cache store.
+ */
+export async function startReplica(options: ReplicaOptions): Promise<Replica> {
+  const pg = requirePeer('postgres', [
+    'PEERS_PG_HOST',
+    'PEERS_PG_PORT',
+    'PEERS_PG_USER',
+    'PEERS_PG_PASSWORD',
+  ]);
+  const { PEERS_REDIS_URL } = requirePeer('redis', ['PEERS_REDIS_URL']);
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `replica-${options.name}-`));
+  const configFile = join(dir, 'app-config.yaml');
+  writeFileSync(
+    configFile,
+    stringify({
+      backend: {
+        baseUrl: `http://127.0.0.1:${port}`,
+        listen: { port, host: '127.0.0.1' },
+        auth: {
+          externalAccess: [
+            {
+              type: 'static',
+              options: { token: REPLICA_ACCESS_TOKEN, subject: 'replica-test' },
+            },
+          ],
+        },
+        database: {
+          client: 'pg',
+          prefix: options.databasePrefix,
+          connection: {
+            host: pg.PEERS_PG_HOST,
+            port: Number(pg.PEERS_PG_PORT),
+            user: pg.PEERS_PG_USER,
+            password: pg.PEERS_PG_PASSWORD,
+          },
+        },
+        cache: {
+          store: 'redis',
+          connection: PEERS_REDIS_URL,
+          redis: { client: { namespace: options.cacheNamespace } },
+        },
+      },
+      permission: { enabled: false },
+      coderPlatform: options.coderPlatform,
+    }),
+    { mode: 0o600 },
+  );
+  const logFile = join(dir, 'replica.log');
+  const log = openSync(logFile, 'w');
+  const root = repoRoot();
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      resolve(__dirname, 'replicaBackend.ts'),
+      '--config',
+      configFile,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' },
+    },
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const get: Replica['get'] = async path => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      headers: { authorization: `Bearer ${REPLICA_ACCESS_TOKEN}` },
+    });
+    const text = await response.text();
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    return { status: response.status, body };
+  };
+  const replica: Replica = {
+    name: options.name,
+    baseUrl,
+    process: child,
+    logFile,
+    get,
+    kill: () =>
+      new Promise(done => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          done();
+          return;
+        }
+        child.once('exit', () => done());
+        child.kill('SIGKILL');
+      }),
+  };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(
+        `replica ${options.name} exited with ${child.exitCode}: ${readFileSync(
+          logFile,
+          'utf8',
+        ).slice(-2000)}`,
+      );
+    }
+    try {
+      const { status } = await get('/api/coder-platform/clusters');
+      if (status === 200) return replica;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await replica.kill();
+      throw new Error(
+        `replica ${options.name} did not answer within 120 s: ${readFileSync(
+          logFile,
+          'utf8',
+        ).slice(-2000)}`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
