@@ -1,10 +1,11 @@
 # shellcheck shell=bash
-# Kubernetes API server + etcd, built from source through the Go module proxy
-# (no prebuilt binaries can be downloaded here). Only the API server runs: no
-# controller-manager, scheduler or kubelet. So objects are stored and served
-# (namespaces, secrets, configmaps, RBAC, CRDs, ...), but nothing reconciles
-# them: no default ServiceAccount per namespace, no pods scheduled, no
-# Deployment rollouts.
+# Kubernetes API server + etcd + kube-controller-manager, built from source
+# through the Go module proxy (no prebuilt binaries can be downloaded here).
+# No scheduler or kubelet: objects are stored, served and reconciled by the
+# controllers (namespace deletion finishes, owner references are garbage
+# collected, every namespace gets its `default` ServiceAccount and
+# `kube-root-ca.crt`), but no Pod is ever scheduled or run, so Deployments
+# never roll out.
 
 KUBE_DIR=$PEERS_DIR/kube
 KUBE_USER=peers-admin
@@ -17,26 +18,28 @@ go_mod_file() {
     sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p'
 }
 
-# build_kube_apiserver TMP LOG: k8s.io/kubernetes is not meant to be a
+# build_kube_command TMP LOG COMMAND: k8s.io/kubernetes is not meant to be a
 # dependency: its go.mod points every k8s.io/* staging module at
 # ./staging/src/..., which a consumer cannot see. A throwaway wrapper module
 # re-pins each of them to the published v0.<minor>.<patch> release, then
-# builds the command from the module cache.
-build_kube_apiserver() {
-  local tmp=$1 logf=$2 v=$PEERS_PIN_KUBERNETES
+# builds k8s.io/kubernetes/cmd/COMMAND from the module cache. The API server
+# and the controller-manager share modules and most packages, so the second
+# build reuses Go's module and build caches.
+build_kube_command() {
+  local tmp=$1 logf=$2 cmd=$3 v=$PEERS_PIN_KUBERNETES
   local staging_v="v0.${v#v1.}" wrap=$tmp/wrapper upstream mods
   mkdir -p "$wrap"
   go_build_env
   log "resolving k8s.io/kubernetes@$v"
   upstream=$(go_mod_file "k8s.io/kubernetes@$v" 2>>"$logf")
   if [[ -z $upstream || ! -f $upstream ]]; then
-    fail "obtain" "kube-apiserver: download of k8s.io/kubernetes@$v from the Go module proxy failed" "$logf"
+    fail "obtain" "$cmd: download of k8s.io/kubernetes@$v from the Go module proxy failed" "$logf"
   fi
   mods=$(sed -n 's#^[[:space:]]*\(k8s\.io/[A-Za-z0-9._-]*\) => \./staging/.*#\1#p' "$upstream")
-  [[ -n $mods ]] || fail "obtain" "kube-apiserver: no staging replace directives found in $upstream" "$logf"
+  [[ -n $mods ]] || fail "obtain" "$cmd: no staging replace directives found in $upstream" "$logf"
   {
-    echo "// Written by scripts/peers/kube.sh; throwaway wrapper to build kube-apiserver."
-    echo "module peers.local/kube-apiserver-build"
+    echo "// Written by scripts/peers/kube.sh; throwaway wrapper to build $cmd."
+    echo "module peers.local/$cmd-build"
     echo
     # Same language version and GODEBUG defaults as upstream's own builds.
     grep -E '^(go|godebug) ' "$upstream"
@@ -47,20 +50,23 @@ build_kube_apiserver() {
     for m in $mods; do echo "replace $m => $m $staging_v"; done
   } >"$wrap/go.mod"
   log "wrapper pins $(wc -w <<<"$mods") staging modules at $staging_v; downloading dependencies"
-  if ! (cd "$wrap" && go get "k8s.io/kubernetes/cmd/kube-apiserver@$v") >>"$logf" 2>&1; then
-    fail "obtain" "kube-apiserver: go get of k8s.io/kubernetes@$v dependencies failed" "$logf"
+  if ! (cd "$wrap" && go get "k8s.io/kubernetes/cmd/$cmd@$v") >>"$logf" 2>&1; then
+    fail "obtain" "$cmd: go get of k8s.io/kubernetes@$v dependencies failed" "$logf"
   fi
   local minor=${v#v1.}
   minor=${minor%%.*}
   local pkg=k8s.io/component-base/version
   local ldflags="-s -w -X $pkg.gitVersion=$v -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
   ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
-  log "go build kube-apiserver (first time: several minutes, ~2 GB RAM)"
-  if ! with_go_lock go_build_in "$wrap" -ldflags="$ldflags" -o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >>"$logf" 2>&1; then
-    fail "obtain" "kube-apiserver: go build failed" "$logf"
+  log "go build $cmd (first time: several minutes, ~2 GB RAM)"
+  if ! with_go_lock go_build_in "$wrap" -ldflags="$ldflags" -o "$tmp/$cmd" "k8s.io/kubernetes/cmd/$cmd" >>"$logf" 2>&1; then
+    fail "obtain" "$cmd: go build failed" "$logf"
   fi
-  "$tmp/kube-apiserver" --version >>"$logf" 2>&1 || fail "obtain" "kube-apiserver: built binary does not run" "$logf"
+  "$tmp/$cmd" --version >>"$logf" 2>&1 || fail "obtain" "$cmd: built binary does not run" "$logf"
 }
+
+build_kube_apiserver() { build_kube_command "$1" "$2" kube-apiserver; }
+build_kube_controller_manager() { build_kube_command "$1" "$2" kube-controller-manager; }
 
 # build_etcd TMP LOG: etcd's server module has the main package at its root,
 # but its go.mod replaces sibling modules with ../ paths, which
@@ -97,6 +103,13 @@ kube_obtain() {
     fail "obtain" "etcd: build failed" "$PEERS_LOGS/build-etcd-$PEERS_PIN_ETCD.log"
   KUBE_APISERVER_DIR=$(cache_ensure "kube-apiserver-$PEERS_PIN_KUBERNETES" build_kube_apiserver) ||
     fail "obtain" "kube-apiserver: go build failed" "$PEERS_LOGS/build-kube-apiserver-$PEERS_PIN_KUBERNETES.log"
+  kube_obtain_controller_manager
+}
+
+kube_obtain_controller_manager() {
+  have go || fail "obtain" "kube: 'go' is not on PATH"
+  KUBE_CM_DIR=$(cache_ensure "kube-controller-manager-$PEERS_PIN_KUBERNETES" build_kube_controller_manager) ||
+    fail "obtain" "kube-controller-manager: go build failed" "$PEERS_LOGS/build-kube-controller-manager-$PEERS_PIN_KUBERNETES.log"
 }
 
 kube_readyz() {
@@ -171,12 +184,25 @@ EOF
 
 kube_up() {
   mkdir -p "$KUBE_DIR" "$PEERS_LOGS"
+  local t0
   if kube_healthy; then
     log "already running (etcd pid $(pidfile_alive "$KUBE_DIR/etcd.pid"), kube-apiserver pid $(pidfile_alive "$KUBE_DIR/apiserver.pid"))"
+    if kube_cm_healthy; then
+      log "kube-controller-manager already running (pid $(pidfile_alive "$KUBE_DIR/controller-manager.pid"))"
+      return 0
+    fi
+    # Only the controller-manager is missing (it died, or the API server
+    # started before it existed): start it alone, leaving etcd's data and
+    # the API server to the tests that use them.
+    t0=$(now)
+    kube_obtain_controller_manager
+    record_timing obtain "$t0"
+    t0=$(now)
+    kube_start_controller_manager
+    record_timing start "$t0"
     return 0
   fi
   kube_down
-  local t0
   t0=$(now)
   kube_obtain
   record_timing obtain "$t0"
@@ -249,9 +275,122 @@ kube_start() {
   wait_until 120 "$KUBE_DIR/apiserver.pid" "kube-apiserver /readyz" kube_readyz ||
     fail "health check" "kube-apiserver /readyz on $url did not say ok" "$logf"
   log "ready at $url (kube-apiserver $PEERS_PIN_KUBERNETES, etcd $PEERS_PIN_ETCD)"
+  kube_start_controller_manager
+}
+
+# kube_cm_healthz: the controller-manager's /healthz (always allowed
+# without credentials) answers ok on its serving port.
+kube_cm_healthz() {
+  local port
+  port=$(cat "$KUBE_DIR/controller-manager.port" 2>/dev/null) || return 1
+  [[ $(curl -sSk --max-time 5 "https://127.0.0.1:$port/healthz" 2>/dev/null) == ok ]]
+}
+
+# kube_cm_reconciles NAMESPACE: the serviceaccount controller has given the
+# namespace its `default` ServiceAccount, so the controller-manager
+# authenticates and its controllers act on the API server.
+kube_cm_reconciles() {
+  local PEERS_KUBE_URL PEERS_KUBE_TOKEN PEERS_KUBE_CA_FILE
+  # shellcheck disable=SC1091
+  source "$KUBE_DIR/env"
+  curl -sSf --max-time 5 --cacert "$PEERS_KUBE_CA_FILE" -H "Authorization: Bearer $PEERS_KUBE_TOKEN" \
+    "$PEERS_KUBE_URL/api/v1/namespaces/$1/serviceaccounts/default" >/dev/null 2>&1
+}
+
+kube_cm_healthy() {
+  pidfile_alive "$KUBE_DIR/controller-manager.pid" >/dev/null || return 1
+  kube_cm_healthz
+}
+
+# kube_start_controller_manager: runs against the API server above, as
+# kubeadm sets it up: its own client certificate (CN
+# system:kube-controller-manager, signed by the peer CA that the API
+# server's --client-ca-file trusts, so no API server restart is needed), one
+# service account per controller (--use-service-account-credentials; tokens
+# from the TokenRequest API, signed with the API server's
+# --service-account-signing-key-file), the service-account key for token
+# Secrets, the CA as root CA (the kube-root-ca.crt ConfigMaps) and as CSR
+# signer. A single instance, so no leader election. Its own /healthz takes
+# bearer tokens only (--authentication-skip-lookup: the API server has no
+# front-proxy CA to look up), and flex volumes stay in its runtime dir.
+kube_start_controller_manager() {
+  local pki=$KUBE_DIR/pki cmdir=$KUBE_DIR/controller-manager port url
+  local logf=$PEERS_LOGS/kube-controller-manager.log
+  [[ -n ${KUBE_CM_DIR:-} ]] || kube_obtain_controller_manager
+  [[ -f $pki/ca.key && -f $pki/sa.key ]] ||
+    fail "start" "kube-controller-manager: $pki lacks ca.key or sa.key (the API server's PKI)"
+  stop_pidfile "$KUBE_DIR/controller-manager.pid" TERM 20
+  rm -rf "$cmdir"
+  mkdir -p "$cmdir/serving"
+  chmod 700 "$cmdir"
+  : >"$logf"
+  (
+    cd "$cmdir" || exit 1
+    openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr \
+      -subj "/CN=system:kube-controller-manager"
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA "$pki/ca.crt" -CAkey "$pki/ca.key" \
+      -CAserial "$cmdir/ca.srl" -CAcreateserial -out client.crt -days 30 -extfile client.ext
+  ) >>"$logf" 2>&1 || fail "start" "kube-controller-manager: openssl could not make its client certificate" "$logf"
+  url=$(sed -n 's/^PEERS_KUBE_URL=//p' "$KUBE_DIR/env")
+  [[ -n $url ]] || fail "start" "kube-controller-manager: no PEERS_KUBE_URL in $KUBE_DIR/env"
+  cat >"$cmdir/kubeconfig" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters:
+- name: peers
+  cluster:
+    server: $url
+    certificate-authority-data: $(base64 -w0 <"$pki/ca.crt")
+users:
+- name: system:kube-controller-manager
+  user:
+    client-certificate-data: $(base64 -w0 <"$cmdir/client.crt")
+    client-key-data: $(base64 -w0 <"$cmdir/client.key")
+contexts:
+- name: peers
+  context:
+    cluster: peers
+    user: system:kube-controller-manager
+current-context: peers
+KUBECONFIG
+  chmod 600 "$cmdir/kubeconfig"
+  port=$(claim_port) || fail "start" "kube-controller-manager: no free port"
+
+  spawn "$KUBE_DIR/controller-manager.pid" "$logf" "$KUBE_CM_DIR/kube-controller-manager" \
+    --kubeconfig "$cmdir/kubeconfig" \
+    --authentication-kubeconfig "$cmdir/kubeconfig" \
+    --authorization-kubeconfig "$cmdir/kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port "$port" --cert-dir "$cmdir/serving" \
+    --use-service-account-credentials=true \
+    --service-account-private-key-file "$pki/sa.key" \
+    --root-ca-file "$pki/ca.crt" \
+    --cluster-signing-cert-file "$pki/ca.crt" --cluster-signing-key-file "$pki/ca.key" \
+    --authentication-skip-lookup=true \
+    --flex-volume-plugin-dir "$cmdir/flexvolume" \
+    --leader-elect=false \
+    --profiling=false
+  echo "$port" >"$KUBE_DIR/controller-manager.port"
+
+  wait_until 60 "$KUBE_DIR/controller-manager.pid" "kube-controller-manager /healthz" kube_cm_healthz ||
+    fail "health check" "kube-controller-manager /healthz on 127.0.0.1:$port did not say ok" "$logf"
+  wait_until 60 "$KUBE_DIR/controller-manager.pid" "ServiceAccount default/default" kube_cm_reconciles default ||
+    fail "health check" "kube-controller-manager runs but made no ServiceAccount default/default (can it reach the API server?)" "$logf"
+
+  # The env fragment gains the controller-manager's lines (replaced when the
+  # controller-manager alone restarts).
+  local envf=$KUBE_DIR/env
+  {
+    grep -v '^PEERS_KUBE_CONTROLLER_MANAGER_' "$envf"
+    env_line PEERS_KUBE_CONTROLLER_MANAGER_URL "https://127.0.0.1:$port"
+    env_line PEERS_KUBE_CONTROLLER_MANAGER_VERSION "$PEERS_PIN_KUBERNETES"
+  } >"$envf.tmp"
+  mv "$envf.tmp" "$envf"
+  log "kube-controller-manager ready on 127.0.0.1:$port"
 }
 
 kube_down() {
+  stop_pidfile "$KUBE_DIR/controller-manager.pid" TERM 20
   stop_pidfile "$KUBE_DIR/apiserver.pid" TERM 30
   stop_pidfile "$KUBE_DIR/etcd.pid" TERM 20
   rm -rf "$KUBE_DIR"
@@ -260,4 +399,5 @@ kube_down() {
 kube_status() {
   status_line etcd "$KUBE_DIR/etcd.pid" "$(cat "$KUBE_DIR/etcd.port" 2>/dev/null || echo -)"
   status_line kube-apiserver "$KUBE_DIR/apiserver.pid" "$(cat "$KUBE_DIR/apiserver.port" 2>/dev/null || echo -)"
+  status_line kube-ctrl-mgr "$KUBE_DIR/controller-manager.pid" "$(cat "$KUBE_DIR/controller-manager.port" 2>/dev/null || echo -)"
 }

@@ -7,7 +7,8 @@
 # OpenJDK 17, 21 and 25.
 PEERS_PIN_KEYCLOAK=26.7.3
 
-# kube-apiserver from k8s.io/kubernetes; the staging modules (k8s.io/api,
+# kube-apiserver and kube-controller-manager from k8s.io/kubernetes (one pin
+# for both: they must be the same release); the staging modules (k8s.io/api,
 # k8s.io/apimachinery, ...) are published as v0.<minor>.<patch>.
 PEERS_PIN_KUBERNETES=v1.35.4
 # k8s 1.35 is tested against etcd 3.6 (its go.mod requires etcd client 3.6.5);
