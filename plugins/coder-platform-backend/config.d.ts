@@ -62,43 +62,157 @@ export interface Config {
       cacheDir?: string;
     };
     /**
-     * The Coder development clusters this portal shows. Catalog entities bind
-     * to one with the annotation `coder-platform.io/cluster: <name>`.
-     * Endpoints and credentials stay on the backend.
+     * GKE clusters that templates may name by resource name
+     * (`projects/<project>/locations/<location>/clusters/<name>`) instead of a
+     * configured cluster name. The backend reads endpoint and CA from the GKE
+     * API with its own Google identity (`coderPlatform.gcp.keyFilename` or
+     * Application Default Credentials, `coderPlatform.gcp.endpoints.container`
+     * honoured), and finds Keycloak and Coder inside the cluster.
+     */
+    gke?: {
+      /**
+       * GCP projects whose GKE clusters may be named. Any other project is
+       * refused before a credential is used. Default: none.
+       * @visibility backend
+       */
+      allowedProjects?: string[];
+      /** Keycloak inside a GKE-named cluster. */
+      keycloak?: {
+        /**
+         * `namespace/name` of the Ingress whose host is Keycloak's (`https://<host>`). Default `keycloak/keycloak`.
+         * @visibility backend
+         */
+        ingress?: string;
+        /**
+         * `namespace/name` of the Secret with keys `username` and `password` of the Keycloak admin. Default `keycloak/keycloak-admin`.
+         * @visibility backend
+         */
+        adminSecret?: string;
+        /**
+         * Realm the admin logs in to. Default `master`.
+         * @visibility backend
+         */
+        loginRealm?: string;
+      };
+      /** Coder inside a GKE-named cluster. */
+      coder?: {
+        /**
+         * `namespace/name` of the Ingress whose host is Coder's access URL (`https://<host>`). Default `coder/coder`.
+         * @visibility backend
+         */
+        ingress?: string;
+        /**
+         * `namespace/name/key` of the Secret holding the admin session token (`coder:bootstrap` writes it). Default `coder/coder-session-token/session-token`.
+         * @visibility backend
+         */
+        sessionTokenSecret?: string;
+      };
+    };
+    /**
+     * The Coder development clusters this portal shows and the in-cluster
+     * scaffolder actions may target (their `cluster` input names one).
+     * Catalog entities bind to one with the annotation
+     * `coder-platform.io/cluster: <name>`. Endpoints and credentials stay on
+     * the backend. Parsed once, in coder-platform-node, for the backend and
+     * the actions alike.
      */
     clusters?: Array<{
-      /** Cluster name used in the entity annotation and in URLs: lowercase letters, digits, dashes. */
+      /**
+       * Cluster name used in the entity annotation, in URLs and in the actions' `cluster` input: lowercase letters, digits, dashes.
+       * @visibility backend
+       */
       name: string;
-      /** Human-readable title; defaults to the name. */
+      /**
+       * Human-readable title; defaults to the name.
+       * @visibility backend
+       */
       title?: string;
       /** The cluster's Coder deployment. */
       coder?: {
-        /** Coder access URL, e.g. https://coder.example.com */
+        /**
+         * Coder access URL, e.g. https://coder.example.com
+         * @visibility backend
+         */
         url: string;
         /**
          * Session or API token of a Coder user with the Owner or Auditor role
-         * (health and deployment stats need Owner).
+         * (health and deployment stats need Owner). Without it the portal
+         * shows no Coder views and `coder:template:push` reads
+         * `sessionTokenSecret`.
          * @visibility secret
          */
-        token: string;
-        /** Organization whose templates and provisioner daemons are shown. Default `default`. */
+        token?: string;
+        /**
+         * Organization whose templates and provisioner daemons are shown. Default `default`.
+         * @visibility backend
+         */
         organization?: string;
+        /**
+         * `namespace/name/key` of the Secret `coder:bootstrap` writes the admin
+         * session token to. Default `coderPlatform.gke.coder.sessionTokenSecret`.
+         * @visibility backend
+         */
+        sessionTokenSecret?: string;
       };
-      /** The cluster's Keycloak realm. */
+      /**
+       * The cluster's Keycloak. `realm` + `clientId` + `clientSecret` is the
+       * portal's read-only client; `admin` is the identity the `keycloak:*`
+       * actions administer realms with. Give either or both.
+       */
       keycloak?: {
-        /** Keycloak base URL without /realms, e.g. https://auth.example.com */
+        /**
+         * Keycloak base URL without /realms, e.g. https://auth.example.com
+         * @visibility backend
+         */
         baseUrl: string;
-        /** Realm whose users are shown. */
-        realm: string;
-        /** Realm the client authenticates in; defaults to `realm`. */
+        /**
+         * Realm whose users are shown.
+         * @visibility backend
+         */
+        realm?: string;
+        /**
+         * Realm the reader client logs in to; defaults to `realm`.
+         * @visibility backend
+         */
         loginRealm?: string;
-        /** Confidential client with service-account roles view-users and view-realm. */
-        clientId: string;
+        /**
+         * Confidential client with service-account roles view-users and view-realm.
+         * @visibility backend
+         */
+        clientId?: string;
         /**
          * Secret of that client.
          * @visibility secret
          */
-        clientSecret: string;
+        clientSecret?: string;
+        /** The realm administrator of the `keycloak:*` actions: a user (password grant through admin-cli) or a confidential client. */
+        admin?: {
+          /**
+           * Realm this identity logs in to. Default `master`.
+           * @visibility backend
+           */
+          loginRealm?: string;
+          /**
+           * Admin user name (with password).
+           * @visibility backend
+           */
+          username?: string;
+          /**
+           * Password of that user.
+           * @visibility secret
+           */
+          password?: string;
+          /**
+           * Confidential client with the admin role (with clientSecret), instead of username.
+           * @visibility backend
+           */
+          clientId?: string;
+          /**
+           * Secret of that client.
+           * @visibility secret
+           */
+          clientSecret?: string;
+        };
       };
       /** Where the cluster's backups live in GCS. */
       backups?: {
@@ -134,15 +248,37 @@ export interface Config {
           caCertFile?: string;
         };
       };
-      /** The cluster's Kubernetes API server (Helm release secrets are read here). */
+      /**
+       * The cluster's Kubernetes API server (Helm release Secrets are read
+       * here; the actions apply, install and read Secrets here). One of:
+       * `url` + `auth` (token or google), `gke` (endpoint and CA read from
+       * the GKE API, Google auth), or `auth.type: kubeconfig`.
+       */
       kubernetes?: {
-        /** API server URL, e.g. https://34.1.2.3 */
-        url: string;
-        /** Base64 PEM CA certificate of the API server. */
+        /**
+         * API server URL, e.g. https://34.1.2.3
+         * @visibility backend
+         */
+        url?: string;
+        /**
+         * GKE resource name `projects/<p>/locations/<l>/clusters/<c>`, instead of url and caData.
+         * @visibility backend
+         */
+        gke?: string;
+        /**
+         * Base64 PEM CA certificate of the API server.
+         * @visibility backend
+         */
         caData?: string;
-        /** How the backend authenticates. */
-        auth:
+        /**
+         * Skip TLS verification (local development servers only).
+         * @visibility backend
+         */
+        skipTLSVerify?: boolean;
+        /** How the backend authenticates; default `google` with gke. */
+        auth?:
           | {
+              /** @visibility backend */
               type: 'token';
               /**
                * Bearer token of a service account allowed to read secrets.
@@ -151,8 +287,25 @@ export interface Config {
               token: string;
             }
           | {
-              /** Google access token from Application Default Credentials (GKE). */
+              /**
+               * Google access token of the backend's identity (GKE).
+               * @visibility backend
+               */
               type: 'google';
+            }
+          | {
+              /** @visibility backend */
+              type: 'kubeconfig';
+              /**
+               * Path of a kubeconfig file on the backend host (it names the server).
+               * @visibility backend
+               */
+              kubeconfigPath: string;
+              /**
+               * Context of that kubeconfig; default its current context.
+               * @visibility backend
+               */
+              context?: string;
             };
       };
       /** Overrides `coderPlatform.pinnedReleases` for this cluster. */

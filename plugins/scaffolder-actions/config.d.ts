@@ -117,55 +117,14 @@ export interface Config {
         projectId?: string;
       };
       /**
-       * Kubernetes clusters the actions may target by `cluster.name`, either
-       * by kubeconfig file or by URL + CA + token. Names not listed here are
-       * looked up in `coderPlatform.clusters[].kubernetes`.
+       * Secrets (`namespace/name`) the actions may read although they lack the
+       * label `coder-platform.io/managed: "true"` that every Secret the suite
+       * writes carries (e.g. `coder:template:push` `sessionToken.kubernetesSecret`).
+       * Any other Secret is refused. The clusters themselves are
+       * `coderPlatform.clusters[]` and `coderPlatform.gke` (backend plugin).
+       * @visibility backend
        */
-      clusters?: Array<{
-        /**
-         * Name used in the actions' `cluster.name` input.
-         * @visibility backend
-         */
-        name: string;
-        /**
-         * Path of a kubeconfig file on the backend host.
-         * @visibility backend
-         */
-        kubeconfigPath?: string;
-        /**
-         * Context of that kubeconfig; default its current context.
-         * @visibility backend
-         */
-        context?: string;
-        /**
-         * API server URL (instead of kubeconfigPath).
-         * @visibility backend
-         */
-        url?: string;
-        /**
-         * Base64 PEM CA of the API server.
-         * @visibility backend
-         */
-        caData?: string;
-        /**
-         * Bearer token; without it a Google access token from ADC is used.
-         * @visibility secret
-         */
-        token?: string;
-        /**
-         * Skip TLS verification (local development servers only).
-         * @visibility backend
-         */
-        skipTLSVerify?: boolean;
-        /** How to authenticate: `token` or `google` (ADC). */
-        auth?: {
-          /**
-           * `token` (default when token is set) or `google`.
-           * @visibility backend
-           */
-          type?: 'token' | 'google';
-        };
-      }>;
+      readableSecrets?: string[];
     };
   };
 }

@@ -17,3 +17,4 @@ export * from './keycloak/createKeycloakAdminPasswordClient';
 export * from './restic/ResticBackups';
 export * from './restic/googleAccessToken';
 export * from './redaction/redact';
+export * from './cluster';

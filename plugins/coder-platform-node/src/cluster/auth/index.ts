@@ -1,0 +1,4 @@
+export * from './types';
+export * from './TokenAuthStrategy';
+export * from './GoogleAuthStrategy';
+export * from './KubeconfigFileAuthStrategy';
