@@ -20,10 +20,11 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// permissions
+// permissions: platform admins by group, everyone else read-only overviews
+// and workspace-image (plugins/permission-backend-module-coder-platform)
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@coder-platform/plugin-permission-backend-module-coder-platform'),
 );
 
 // scaffolder with this suite's actions
