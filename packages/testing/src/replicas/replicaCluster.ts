@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { stringify } from 'yaml';
 import { requirePeer } from '../peers/peersEnv';
 
@@ -42,9 +43,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function repoRoot(): string {
-  return resolve(__dirname, '../../../..');
-}
+const packageFile = (path: string) =>
+  resolvePackagePath('@coder-platform/testing', path);
 
 /**
  * Starts one replica on the PostgreSQL and Redis peers and waits until its
@@ -99,13 +99,13 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   );
   const logFile = join(dir, 'replica.log');
   const log = openSync(logFile, 'w');
-  const root = repoRoot();
+  const root = packageFile('../..');
   const child = spawn(
     process.execPath,
     [
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      resolve(__dirname, 'replicaBackend.ts'),
+      packageFile('src/replicas/replicaBackend.ts'),
       '--config',
       configFile,
     ],
