@@ -14,3 +14,5 @@ export * from './seed/helmReleases';
 export * from './seed/gcsTlsProxy';
 export * from './seed/resticRepositories';
 export * from './seed/clusterUpstreams';
+export * from './replicas/replicaCluster';
+export * from './replicas/RecordingPrefixProxy';

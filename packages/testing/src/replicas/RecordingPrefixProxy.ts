@@ -25,6 +25,10 @@ export interface ProxiedRequest {
  */
 export class RecordingPrefixProxy {
   readonly requests: ProxiedRequest[] = [];
+  /** Requests received and not yet answered (or closed), right now. */
+  inFlight = 0;
+  /** The most requests in flight at once since start or {@link resetPeak}. */
+  peakInFlight = 0;
   readonly #server: Server;
   readonly #target: URL;
   #hold?: RegExp;
@@ -58,6 +62,11 @@ export class RecordingPrefixProxy {
     this.#hold = pattern;
   }
 
+  /** Starts a new measurement of {@link peakInFlight}. */
+  resetPeak(): void {
+    this.peakInFlight = this.inFlight;
+  }
+
   /** Answers every held request and stops holding. */
   release(): void {
     this.#hold = undefined;
@@ -86,6 +95,17 @@ export class RecordingPrefixProxy {
       at: Date.now(),
     };
     this.requests.push(record);
+    this.inFlight += 1;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    let done = false;
+    const finish = () => {
+      if (!done) {
+        done = true;
+        this.inFlight -= 1;
+      }
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
     this.#waiters = this.#waiters.filter(w => {
       if (!w.match(record)) return true;
       w.resolve(record);
