@@ -81,6 +81,8 @@ export class GcpGrpcContractServer {
   readonly clusters = new Map<string, Obj>();
   /** Enabled services by `projects/p` → service names. */
   readonly enabledServices = new Map<string, Set<string>>();
+  /** Services that exist (others answer as Google does for an unknown name). */
+  readonly knownServices = new Set<string>(KNOWN_SERVICES);
   /** Project IAM policies by `projects/p`. */
   readonly policies = new Map<
     string,
@@ -571,7 +573,7 @@ export class GcpGrpcContractServer {
       },
       batchEnableServices: (req: Obj) => {
         const ids: string[] = req.serviceIds ?? [];
-        const unknown = ids.filter(id => !KNOWN_SERVICES.includes(id));
+        const unknown = ids.filter(id => !this.knownServices.has(id));
         if (unknown.length) {
           throw new GcpContractError(
             'PERMISSION_DENIED',

@@ -1,4 +1,5 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
+import { redact } from '@coder-platform/plugin-coder-platform-node';
 import { Code, googleErrorInfo, isQuotaError } from './retry';
 
 /** Roles that grant the permissions the GCP actions need, by permission prefix. */
@@ -26,6 +27,8 @@ export type ErrorContext = {
   api: string;
   /** The project. */
   projectId: string;
+  /** Secret values known to this run (masked wherever they appear). */
+  secrets?: Iterable<string>;
 };
 
 function missingPermission(message: string): string | undefined {
@@ -37,32 +40,19 @@ function missingPermission(message: string): string | undefined {
   );
 }
 
-/** Removes anything that looks like a credential before a message is shown. */
-export function redact(message: string): string {
-  return message
-    .replace(
-      /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-      '[redacted private key]',
-    )
-    .replace(/(Bearer|access_token["=: ]+)\s*[\w.\-~+/]+=*/gi, '$1 [redacted]')
-    .replace(
-      /"privateKeyData"\s*:\s*"[^"]*"/g,
-      '"privateKeyData":"[redacted]"',
-    );
-}
-
 /**
  * Maps an upstream Google error to an error with an actionable message:
  * disabled API, missing permission (with the role that grants it), quota,
  * conflicts and invalid arguments become InputError / NotAllowedError; the
- * rest becomes an Error naming the step. Messages never carry credentials.
+ * rest becomes an Error naming the step. Messages pass through the one
+ * `redact`, so they never carry credentials.
  */
 export function toActionError(error: unknown, context: ErrorContext): Error {
   if (error instanceof InputError || error instanceof NotAllowedError)
     return error;
   if ((error as Error)?.name === 'AbortError') return error as Error;
   const info = googleErrorInfo(error);
-  const upstream = redact(info.message.split('\n')[0]);
+  const upstream = redact(info.message.split('\n')[0], context.secrets);
   const prefix = `Could not ${context.what} in project ${context.projectId}`;
 
   if (

@@ -124,6 +124,22 @@ export class GcpClients {
     return new GcpClients(readGcpSettings(options.config), options.authClient);
   }
 
+  /**
+   * Token values the injected auth client holds right now (access, refresh
+   * and ID tokens), for redaction. ADC and key-file clients are built inside
+   * the Google libraries; their tokens are masked by shape (`ya29.`, Bearer).
+   */
+  credentialValues(): string[] {
+    const credentials = (this.authClient as { credentials?: any } | undefined)
+      ?.credentials;
+    if (!credentials) return [];
+    return [
+      credentials.access_token,
+      credentials.refresh_token,
+      credentials.id_token,
+    ].filter((v): v is string => typeof v === 'string' && v.length > 0);
+  }
+
   /** Credential options shared by the gax clients. */
   private gaxAuth(): Record<string, unknown> {
     if (this.authClient) return { authClient: this.authClient };

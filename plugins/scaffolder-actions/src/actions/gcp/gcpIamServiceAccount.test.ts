@@ -149,6 +149,23 @@ describe('gcp:iam:service-account', () => {
     expect(again.logs()).toMatch(/key file secrets\/key.json: nothing to do/);
   });
 
+  it.each(['INTERNAL', 'UNAVAILABLE'] as const)(
+    'never retries the key creation (not idempotent) on %s, and says what to check',
+    async code => {
+      gcp.inject({ rpc: 'iam.serviceAccounts.keys.create', error: code });
+      const { ctx, logs } = mockContext(
+        { accountId: 'coder-keyfail', key: { path: `k-${code}.json` } },
+        { workspacePath: workspace.path },
+      );
+      await expect(action.handler(ctx)).rejects.toThrow(
+        /Not retried: the call may have created a key all the same\. List the keys of coder-keyfail@.*keys list/,
+      );
+      expect(gcp.calls.count('iam.serviceAccounts.keys.create')).toBe(1);
+      expect(sa('coder-keyfail')!.keys).toHaveLength(0);
+      expect(logs()).not.toMatch(/create a JSON key.*transient error/);
+    },
+  );
+
   it('dry run reads but writes nothing', async () => {
     const { ctx, logs } = mockContext(
       { ...input, accountId: 'coder-preview' },

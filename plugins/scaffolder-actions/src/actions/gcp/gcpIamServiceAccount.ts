@@ -407,6 +407,13 @@ export function createGcpIamServiceAccountAction(options: GcpActionOptions) {
                 );
                 return String(data.name).split('/').pop()!;
               },
+              {
+                // keys.create is not idempotent: each call makes a new key
+                // (at most 10 per account). A lost answer may still have
+                // created one, so it is never retried.
+                retry: false,
+                onFailure: `the call may have created a key all the same. List the keys of ${email} (gcloud iam service-accounts keys list --iam-account ${email} --managed-by user), delete any not in use, then run the step again`,
+              },
             );
           }
         }

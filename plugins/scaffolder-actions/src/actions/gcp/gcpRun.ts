@@ -1,9 +1,23 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { InputError } from '@backstage/errors';
+import {
+  redact,
+  redactError,
+  redactValue,
+  SecretRegistry,
+} from '@coder-platform/plugin-coder-platform-node';
 import { GcpActionOptions, GcpClients, resolveProjectId } from './gcpClients';
 import { parseInput } from './inputProperties';
 import { toActionError } from './errors';
-import { abortError, Code, googleErrorInfo, sleep, withRetry } from './retry';
+import {
+  abortable,
+  abortError,
+  Code,
+  googleErrorInfo,
+  sleep,
+  withRetry,
+} from './retry';
 
 /** A JSON value (what a checkpoint may store). */
 export type JsonValue =
@@ -38,6 +52,45 @@ export function describePlan(resource: string, plan: Plan): string {
   }
 }
 
+/**
+ * A logger that passes every message (and its metadata) through the one
+ * `redact` with the secrets known to the run.
+ */
+export function redactingLogger(
+  logger: LoggerService,
+  secrets: Iterable<string>,
+): LoggerService {
+  const wrap =
+    (level: 'error' | 'warn' | 'info' | 'debug') =>
+    (message: string, meta?: Error | Record<string, unknown>) =>
+      logger[level](
+        redact(String(message), secrets),
+        meta instanceof Error
+          ? redactError(meta, secrets)
+          : meta && (redactValue(meta, secrets) as any),
+      );
+  return {
+    error: wrap('error'),
+    warn: wrap('warn'),
+    info: wrap('info'),
+    debug: wrap('debug'),
+    child: meta =>
+      redactingLogger(logger.child(redactValue(meta, secrets)), secrets),
+  };
+}
+
+/** How {@link GcpRun.mutate} runs one mutation. */
+export type MutateOptions = {
+  /**
+   * `false` for a call that is not idempotent (it creates something new each
+   * time, e.g. a service account key): it is sent once, never retried, and a
+   * failure says what to check before running again (`onFailure`).
+   */
+  retry?: boolean;
+  /** What to tell the platform engineer when a non-retried call fails. */
+  onFailure?: string;
+};
+
 /** Result of one poll of a long-running operation. */
 export type PollResult = { done: boolean; error?: string; progress?: string };
 
@@ -48,20 +101,48 @@ export type PollResult = { done: boolean; error?: string; progress?: string };
 export class GcpRun {
   /** Mutations made by this invocation (for the outputs and the log). */
   readonly changes: string[] = [];
+  /**
+   * Secret values this run knows: the task's secrets and the credentials of
+   * the injected auth client (read at each use, so a token fetched later is
+   * masked too). Logs and errors pass through `redact` with them.
+   */
+  readonly secrets: Iterable<string>;
+  readonly logger: LoggerService;
 
   constructor(
     private readonly ctx: ActionContext<any, any>,
     readonly clients: GcpClients,
     readonly projectId: string,
     readonly api: string,
-  ) {}
+  ) {
+    const registry = new SecretRegistry(
+      Object.values((ctx.secrets ?? {}) as Record<string, string>),
+    );
+    this.secrets = {
+      *[Symbol.iterator]() {
+        yield* registry;
+        yield* clients.credentialValues();
+      },
+    };
+    this.logger = redactingLogger(ctx.logger, this.secrets);
+  }
 
   get dryRun(): boolean {
     return !!this.ctx.isDryRun;
   }
 
-  get logger() {
-    return this.ctx.logger;
+  /** Masks the secrets this run knows, and anything shaped like a credential. */
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
+  private errorContext(what: string) {
+    return {
+      what,
+      api: this.api,
+      projectId: this.projectId,
+      secrets: this.secrets,
+    };
   }
 
   private retryOptions(what: string) {
@@ -69,7 +150,8 @@ export class GcpRun {
       ...this.clients.settings.retry,
       what,
       signal: this.ctx.signal,
-      logger: this.ctx.logger,
+      logger: this.logger,
+      secrets: this.secrets,
     };
   }
 
@@ -78,11 +160,7 @@ export class GcpRun {
     try {
       return await withRetry(fn, this.retryOptions(what));
     } catch (error) {
-      throw toActionError(error, {
-        what,
-        api: this.api,
-        projectId: this.projectId,
-      });
+      throw toActionError(error, this.errorContext(what));
     }
   }
 
@@ -100,38 +178,38 @@ export class GcpRun {
         !/not (been )?(used|enabled)|is disabled/i.test(info.message)
       )
         return undefined;
-      throw toActionError(error, {
-        what,
-        api: this.api,
-        projectId: this.projectId,
-      });
+      throw toActionError(error, this.errorContext(what));
     }
   }
 
   /**
-   * A mutation: inside `ctx.checkpoint` with a stable key, retried on
-   * transient errors. Never called in a dry run.
+   * A mutation: inside `ctx.checkpoint` with a stable key naming the target,
+   * retried on transient errors unless `options.retry` is false (calls that
+   * are not idempotent). Never called in a dry run.
    */
   async mutate<T extends JsonValue | void>(
     key: string,
     what: string,
     fn: () => Promise<T>,
+    options: MutateOptions = {},
   ): Promise<T> {
     if (this.dryRun)
       throw new Error(`internal error: ${what} attempted in a dry run`);
     this.logger.info(`${what} (project ${this.projectId})`);
     this.changes.push(what);
+    const once = options.retry === false;
     try {
       return await this.ctx.checkpoint<T>({
         key,
-        fn: () => withRetry(fn, this.retryOptions(what)),
+        fn: once
+          ? () => abortable(fn(), this.ctx.signal)
+          : () => withRetry(fn, this.retryOptions(what)),
       });
     } catch (error) {
-      throw toActionError(error, {
-        what,
-        api: this.api,
-        projectId: this.projectId,
-      });
+      const mapped = toActionError(error, this.errorContext(what));
+      if (once && options.onFailure && mapped.name === 'Error')
+        mapped.message = `${mapped.message}. Not retried: ${options.onFailure}`;
+      throw mapped;
     }
   }
 
@@ -157,7 +235,9 @@ export class GcpRun {
       if (result.done) {
         if (result.error) {
           throw new Error(
-            `Could not ${what} in project ${this.projectId}: the operation failed: ${result.error}`,
+            `Could not ${what} in project ${
+              this.projectId
+            }: the operation failed: ${this.redact(result.error)}`,
           );
         }
         this.logger.info(

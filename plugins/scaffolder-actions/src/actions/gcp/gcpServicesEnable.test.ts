@@ -45,7 +45,11 @@ describe('gcp:services:enable', () => {
     expect(gcp.calls.count('longrunning.GetOperation')).toBeGreaterThan(0);
     expect(ctx.checkpoint).toHaveBeenCalledWith(
       expect.objectContaining({
-        key: `gcp:services:enable:projects/${PROJECT}:batch-0`,
+        key: `gcp:services:enable:projects/${PROJECT}:enable:${DEFAULT_SERVICES.filter(
+          s => s !== 'compute.googleapis.com',
+        )
+          .sort()
+          .join(',')}`,
       }),
     );
   });
@@ -109,6 +113,43 @@ describe('gcp:services:enable', () => {
     await expect(action.handler(denied.ctx)).rejects.toThrow(
       /'serviceusage.services.enable' \(granted by roles\/serviceusage.serviceUsageAdmin\)/,
     );
+  });
+
+  it('a resumed run enables the services a failed batch left out', async () => {
+    // 25 services: two batches (20 + 5). The first run enables the first
+    // batch, then fails on the second; the resumed run, with the same
+    // checkpoint store, must enable the remaining 5 rather than replay the
+    // first batch's operation under a key by position.
+    const services = Array.from(
+      { length: 25 },
+      (_, i) => `svc${String(i).padStart(2, '0')}.googleapis.com`,
+    );
+    services.forEach(s => gcp.grpc.knownServices.add(s));
+    const checkpoints = new Map<string, unknown>();
+    // The first batch succeeds, the second is denied.
+    let calls = 0;
+    const first = mockContext({ services }, { checkpoints });
+    const original = first.ctx.checkpoint.getMockImplementation();
+    first.ctx.checkpoint.mockImplementation(async (arg: any) => {
+      calls += 1;
+      if (calls === 2) {
+        gcp.inject({
+          rpc: 'serviceusage.BatchEnableServices',
+          error: permissionDeniedError(
+            'serviceusage.services.enable',
+            `projects/${PROJECT}`,
+          ),
+        });
+      }
+      return original(arg);
+    });
+    await expect(action.handler(first.ctx)).rejects.toThrow(/permission/);
+    expect(enabled().filter(s => s.startsWith('svc'))).toHaveLength(20);
+
+    const resumed = mockContext({ services }, { checkpoints });
+    await action.handler(resumed.ctx);
+    expect(enabled().filter(s => s.startsWith('svc'))).toEqual(services);
+    expect(resumed.outputs().newlyEnabled).toEqual(services.slice(20));
   });
 
   it('retries transient errors', async () => {

@@ -115,10 +115,16 @@ export function createGcpServicesEnableAction(options: GcpActionOptions) {
             missing.includes(s) ? { kind: 'create' } : { kind: 'none' },
           );
         if (missing.length && !run.dryRun) {
-          for (const [i, batch] of chunks(missing, 20).entries()) {
+          // Checkpoint keys name the services of each batch (sorted), not the
+          // batch's position: a resumed run computes `missing` again, and a
+          // key by index would replay an earlier batch's operation for other
+          // services, skipping them.
+          for (const batch of chunks([...missing].sort(), 20)) {
             const what = `enable ${batch.join(', ')}`;
             const operation = await run.mutate(
-              `${SERVICES_ENABLE_ACTION_ID}:${parent}:batch-${i}`,
+              `${SERVICES_ENABLE_ACTION_ID}:${parent}:enable:${batch.join(
+                ',',
+              )}`,
               what,
               async () => {
                 const [op] = await client.batchEnableServices({

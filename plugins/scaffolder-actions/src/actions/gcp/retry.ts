@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { redact } from '@coder-platform/plugin-coder-platform-node';
 import {
   abortable as abortableOrAbort,
   retryWithBackoff,
@@ -177,7 +178,9 @@ export function abortable<T>(
 
 /**
  * Runs `fn`, retrying transient failures with bounded exponential backoff
- * (full jitter). Stops at once when `signal` aborts.
+ * (full jitter). Stops at once when `signal` aborts. The retry warnings carry
+ * the upstream's message through the one `redact` (with `secrets`), never raw.
+ * Only for idempotent calls.
  */
 export async function withRetry<T>(
   fn: () => Promise<T>,
@@ -185,6 +188,7 @@ export async function withRetry<T>(
     what: string;
     signal?: AbortSignal;
     logger?: LoggerService;
+    secrets?: Iterable<string>;
   },
 ): Promise<T> {
   return retryWithBackoff(fn, {
@@ -201,9 +205,10 @@ export async function withRetry<T>(
     },
     onRetry: (error, attempt, delay) =>
       options.logger?.warn(
-        `${options.what}: transient error (${
-          googleErrorInfo(error).message.split('\n')[0]
-        }); retry ${attempt}/${options.maxAttempts - 1} in ${delay} ms`,
+        `${options.what}: transient error (${redact(
+          googleErrorInfo(error).message.split('\n')[0],
+          options.secrets,
+        )}); retry ${attempt}/${options.maxAttempts - 1} in ${delay} ms`,
       ),
   });
 }

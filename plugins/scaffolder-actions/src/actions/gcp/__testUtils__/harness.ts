@@ -71,6 +71,14 @@ export function mockContext(
     signal?: AbortSignal;
     workspacePath?: string;
     abortWhenLogged?: RegExp;
+    /**
+     * A checkpoint store shared between runs, as the scaffolder keeps it for
+     * a resumed task: a key already stored returns its value without running
+     * `fn`. Without it, every checkpoint runs `fn`.
+     */
+    checkpoints?: Map<string, unknown>;
+    /** `ctx.secrets` of the task. */
+    secrets?: Record<string, string>;
   } = {},
 ) {
   const logger = mockServices.logger.mock();
@@ -90,7 +98,15 @@ export function mockContext(
   });
   const ctx = {
     ...base,
-    checkpoint: jest.fn(async ({ fn }: { key: string; fn: () => any }) => fn()),
+    checkpoint: jest.fn(async ({ key, fn }: { key: string; fn: () => any }) => {
+      const store = options.checkpoints;
+      if (!store) return fn();
+      if (store.has(key)) return store.get(key);
+      const value = await fn();
+      store.set(key, value);
+      return value;
+    }),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
     isDryRun: options.dryRun ?? false,
     signal,
   };
