@@ -16,6 +16,9 @@ import { commonOutput } from './outputProperties';
 
 export const COMPUTE_ADDRESS_ACTION_ID = 'gcp:compute:address';
 
+/** `address` in a dry run before the address is reserved (documented in the output schema). */
+export const PLANNED_ADDRESS = '0.0.0.0';
+
 type Input = {
   projectId?: string;
   name: string;
@@ -74,7 +77,12 @@ export function createGcpComputeAddressAction(options: GcpActionOptions) {
             .string()
             .optional()
             .describe(
-              'The reserved IPv4 address (absent in a dry run before creation).',
+              `The reserved IPv4 address. In a dry run of an address not reserved yet: ${PLANNED_ADDRESS} (the unspecified address, never a real one), so the dry run of a later step that chains it (an A record) validates; \`reserved\` is false then. Absent with state: absent.`,
+            ),
+          reserved: z
+            .boolean()
+            .describe(
+              'Whether the address exists in GCP now (false in a dry run before creation and after a release).',
             ),
           selfLink: z.string().optional().describe('Self link of the address.'),
         }),
@@ -204,7 +212,16 @@ export function createGcpComputeAddressAction(options: GcpActionOptions) {
         if (address?.address && input.state === 'present') {
           ctx.output('address', address.address);
           run.logger.info(`${resource}: ${address.address}`);
+        } else if (input.state === 'present' && run.dryRun) {
+          ctx.output('address', PLANNED_ADDRESS);
+          run.logger.info(
+            `[dry run] ${resource}: not reserved yet; later steps see ${PLANNED_ADDRESS}`,
+          );
         }
+        ctx.output(
+          'reserved',
+          input.state === 'present' ? !!address : !!address && run.dryRun,
+        );
         if (address?.selfLink && input.state === 'present')
           ctx.output('selfLink', address.selfLink);
         ctx.output('changed', run.changes.length > 0);

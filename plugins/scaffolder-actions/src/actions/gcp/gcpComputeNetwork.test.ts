@@ -64,7 +64,7 @@ describe('gcp:compute:network', () => {
     });
     expect(ctx.checkpoint.mock.calls.map((c: any[]) => c[0].key)).toEqual([
       `gcp:compute:network:projects/${PROJECT}/global/networks/dev-vpc:create`,
-      `gcp:compute:network:projects/${PROJECT}/global/networks/dev-vpc:subnet:create`,
+      `gcp:compute:network:projects/${PROJECT}/global/networks/dev-vpc:subnet:dev-subnet:create`,
       `gcp:compute:network:projects/${PROJECT}/global/networks/dev-vpc:firewall:dev-rule-nodeports:create`,
     ]);
   });

@@ -262,7 +262,7 @@ export function createGcpComputeNetworkAction(options: GcpActionOptions) {
             if (subnet) {
               const what = `delete subnet ${subnetName}`;
               const op = await run.mutate(
-                `${keyBase}:subnet:delete`,
+                `${keyBase}:subnet:${subnetName}:delete`,
                 what,
                 async () =>
                   operationName(
@@ -364,7 +364,7 @@ export function createGcpComputeNetworkAction(options: GcpActionOptions) {
           if (!run.dryRun) {
             const what = `create subnet ${subnetName} (${input.subnet.ipCidrRange})`;
             const op = await run.mutate(
-              `${keyBase}:subnet:create`,
+              `${keyBase}:subnet:${subnetName}:create`,
               what,
               async () =>
                 operationName(
@@ -409,7 +409,7 @@ export function createGcpComputeNetworkAction(options: GcpActionOptions) {
           if (drift && !run.dryRun) {
             const what = `update subnet ${subnetName}: privateIpGoogleAccess`;
             const op = await run.mutate(
-              `${keyBase}:subnet:private-google-access`,
+              `${keyBase}:subnet:${subnetName}:private-google-access`,
               what,
               async () =>
                 operationName(

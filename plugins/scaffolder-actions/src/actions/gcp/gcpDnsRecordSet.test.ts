@@ -66,6 +66,61 @@ describe('gcp:dns:record-set', () => {
     });
   });
 
+  it('two steps on one zone keep their own checkpoints (keys name the records)', async () => {
+    const checkpoints = new Map<string, unknown>();
+    const first = mockContext(
+      {
+        zone: 'isium-de',
+        records: [{ name: 'a.keys', type: 'A', rrdatas: ['10.0.0.1'] }],
+      },
+      { checkpoints },
+    );
+    await action.handler(first.ctx);
+    const second = mockContext(
+      {
+        zone: 'isium-de',
+        records: [{ name: 'b.keys', type: 'A', rrdatas: ['10.0.0.2'] }],
+      },
+      { checkpoints },
+    );
+    await action.handler(second.ctx);
+    expect(
+      rrsets()
+        .filter(r => r.name.endsWith('.keys.isium.de.'))
+        .map(r => r.name),
+    ).toEqual(['a.keys.isium.de.', 'b.keys.isium.de.']);
+    expect([...checkpoints.keys()]).toEqual([
+      `gcp:dns:record-set:projects/${PROJECT}/managedZones/isium-de:present:a.keys.isium.de. A`,
+      `gcp:dns:record-set:projects/${PROJECT}/managedZones/isium-de:present:b.keys.isium.de. A`,
+    ]);
+    await action.handler(
+      mockContext({
+        zone: 'isium-de',
+        state: 'absent',
+        records: [
+          { name: 'a.keys', type: 'A', rrdatas: ['10.0.0.1'] },
+          { name: 'b.keys', type: 'A', rrdatas: ['10.0.0.2'] },
+        ],
+      }).ctx,
+    );
+  });
+
+  it('dry run of a zone an earlier step creates plans every record', async () => {
+    const { ctx, outputs, logs } = mockContext(
+      { zone: 'not-yet', records },
+      { dryRun: true },
+    );
+    await action.handler(ctx);
+    expect(gcp.calls.mutations()).toEqual([]);
+    expect(logs()).toMatch(/managed zone not-yet does not exist .* yet/);
+    expect(logs()).toMatch(/\[dry run\] record set A lb.dev: create/);
+    expect(outputs()).toMatchObject({ records: ['lb.dev', '*.dev'] });
+    const real = mockContext({ zone: 'not-yet', records });
+    await expect(action.handler(real.ctx)).rejects.toThrow(
+      /zone: managed zone not-yet does not exist/,
+    );
+  });
+
   it('re-run is a no-op and says so', async () => {
     const { ctx, outputs, logs } = mockContext({ zone: 'isium-de', records });
     await action.handler(ctx);

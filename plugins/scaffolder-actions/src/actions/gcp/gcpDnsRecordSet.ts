@@ -134,10 +134,27 @@ export function createGcpDnsRecordSetAction(options: GcpActionOptions) {
         `get managed zone ${input.zone}`,
         async () => (await zone.getMetadata())[0],
       )) as { dnsName: string } | undefined;
-      if (!zoneMeta)
+      if (!zoneMeta && !run.dryRun)
         throw new InputError(
           `zone: managed zone ${input.zone} does not exist in project ${projectId} (create it with gcp:dns:managed-zone)`,
         );
+      if (!zoneMeta) {
+        // A dry run of a template whose earlier step creates the zone: plan
+        // every record as a creation, with names as given.
+        run.logger.warn(
+          `[dry run] managed zone ${input.zone} does not exist in project ${projectId} yet; a real run needs it (gcp:dns:managed-zone)`,
+        );
+        for (const r of input.records)
+          run.plan(`record set ${r.type} ${r.name}`, { kind: 'create' });
+        ctx.output('projectId', projectId);
+        ctx.output('zone', input.zone);
+        ctx.output(
+          'records',
+          input.records.map(r => r.name),
+        );
+        ctx.output('changed', false);
+        return;
+      }
       const zoneDns: string = zoneMeta.dnsName;
       const absolute = (name: string, i: number) => {
         let result: string;
@@ -206,7 +223,10 @@ export function createGcpDnsRecordSetAction(options: GcpActionOptions) {
       if ((additions.length || deletions.length) && !run.dryRun) {
         const what = `change ${additions.length} addition(s), ${deletions.length} deletion(s) in zone ${input.zone}`;
         changeId = await run.mutate(
-          `${DNS_RECORD_SET_ACTION_ID}:projects/${projectId}/managedZones/${input.zone}:${input.state}`,
+          // Names the record sets: two steps on one zone must not share a key.
+          `${DNS_RECORD_SET_ACTION_ID}:projects/${projectId}/managedZones/${
+            input.zone
+          }:${input.state}:${[...keys].sort().join(',')}`,
           what,
           async () => {
             const [change] = await zone.createChange({

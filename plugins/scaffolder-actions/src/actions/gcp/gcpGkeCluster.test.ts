@@ -45,6 +45,7 @@ describe('gcp:gke:cluster', () => {
       workloadPool: `${PROJECT}.svc.id.goog`,
     });
     expect(cluster.network).toBe('dev-vpc');
+    expect(outputs().resourceName).toBe(key('dev-gke'));
     expect(
       cluster.nodePools.map((p: any) => [
         p.name,
@@ -122,11 +123,17 @@ describe('gcp:gke:cluster', () => {
   });
 
   it('dry run reads but writes nothing and logs the plan', async () => {
-    const { ctx, logs } = mockContext(
+    const { ctx, logs, outputs } = mockContext(
       { name: 'preview-gke' },
       { dryRun: true },
     );
     await action.handler(ctx);
+    // What later steps chain is there in a dry run too.
+    expect(outputs()).toMatchObject({
+      resourceName: key('preview-gke'),
+      workloadPool: `${PROJECT}.svc.id.goog`,
+      changed: false,
+    });
     expect(gcp.grpc.clusters.has(key('preview-gke'))).toBe(false);
     expect(gcp.calls.mutations()).toEqual([]);
     expect(logs()).toMatch(

@@ -262,10 +262,17 @@ export function createGcpGkeClusterAction(options: GcpActionOptions) {
           ...commonOutput(z),
           name: z.string().describe('Cluster name.'),
           location: z.string().describe('Cluster location (zone or region).'),
+          resourceName: z
+            .string()
+            .describe(
+              'GKE resource name projects/<project>/locations/<location>/clusters/<name>: the `cluster` input of the in-cluster actions (the backend reads endpoint and CA from GKE itself). Also output in a dry run and with state: absent.',
+            ),
           endpoint: z
             .string()
             .optional()
-            .describe('IP address of the Kubernetes API server.'),
+            .describe(
+              'IP address of the Kubernetes API server (absent in a dry run before creation).',
+            ),
           clusterCaCertificate: z
             .string()
             .optional()
@@ -277,7 +284,9 @@ export function createGcpGkeClusterAction(options: GcpActionOptions) {
           workloadPool: z
             .string()
             .optional()
-            .describe('Workload Identity pool, if enabled.'),
+            .describe(
+              'Workload Identity pool, if enabled (in a dry run: the pool the cluster will have, <project>.svc.id.goog).',
+            ),
           kubeconfigContext: z
             .string()
             .optional()
@@ -343,6 +352,7 @@ export function createGcpGkeClusterAction(options: GcpActionOptions) {
           ctx.output('projectId', projectId);
           ctx.output('name', input.name);
           ctx.output('location', input.location);
+          ctx.output('resourceName', clusterName);
           ctx.output('changed', !!cluster && !run.dryRun);
           return;
         }
@@ -697,7 +707,10 @@ export function createGcpGkeClusterAction(options: GcpActionOptions) {
         ctx.output('projectId', projectId);
         ctx.output('name', input.name);
         ctx.output('location', input.location);
+        ctx.output('resourceName', clusterName);
         ctx.output('changed', run.changes.length > 0);
+        if (!cluster && input.workloadIdentity)
+          ctx.output('workloadPool', workloadPool);
         if (cluster) {
           ctx.output('endpoint', cluster.endpoint ?? '');
           ctx.output(
