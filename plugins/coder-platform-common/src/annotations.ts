@@ -39,3 +39,10 @@ export function getEntityClusterName(entity: Entity): string | undefined {
   }
   return name;
 }
+
+/**
+ * Annotation on a `workspace-image` Component naming the Coder template that
+ * uses the image (in the cluster named by `coder-platform.io/cluster`).
+ */
+export const CODER_PLATFORM_CODER_TEMPLATE_ANNOTATION =
+  'coder-platform.io/coder-template';

@@ -1,0 +1,9 @@
+export {
+  formatAge,
+  formatBuildTime,
+  formatBytes,
+  formatDateTime,
+} from './format';
+export { HealthBadge } from './HealthBadge';
+export type { HealthLevel } from './HealthBadge';
+export { useClusterLink } from './useClusterLink';
