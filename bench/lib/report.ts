@@ -2,7 +2,12 @@
  * Shared by the scale benchmarks: prints a Markdown table and appends it, with
  * the machine and the command that produced it, to docs/benchmarks.md.
  */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -67,4 +72,29 @@ export function report(options: {
   // eslint-disable-next-line no-console
   console.log(section);
   appendFileSync(file, section);
+}
+
+/** Resident set size of a process in MiB (Linux /proc). */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 1024);
+}
+
+/** Samples a process's RSS every 200 ms until stopped; returns the peak. */
+export function sampleRss(pid: number): { stop(): number } {
+  let peak = rssMiB(pid);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMiB(pid));
+    } catch {
+      /* exited */
+    }
+  }, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The scale benchmarks of issue 13, in one command (not part of the test
+# tiers): each prints a table and appends it, with the machine and the command,
+# to docs/benchmarks.md. Starts the local servers it needs.
+#
+#   bash bench/run-scale.sh            all of them
+#   BENCH_WAL_SIZES="20000 200000" bash bench/run-scale.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/toolchain.sh
+source "$root/scripts/toolchain.sh"
+cd "$root"
+bash scripts/peers/peers.sh up postgres keycloak gcs redis
+run() { node --require @backstage/cli/config/nodeTransform.cjs "$@"; }
+# 1 + 4: backups view at three WAL sizes, with the backend's memory.
+# shellcheck disable=SC2086
+run bench/scale-backups.ts ${BENCH_WAL_SIZES:-20000 200000 2000000}
+# 2 + 4: Keycloak users on a 20,000-user realm, 20 concurrent viewers.
+run bench/scale-keycloak.ts "${BENCH_KEYCLOAK_USERS:-20000}"
+# 3: dry run of the full cluster template through the real scaffolder.
+if [[ -f bench/template-dry-run.ts ]]; then
+  run bench/template-dry-run.ts
+fi
+echo "figures appended to docs/benchmarks.md"
