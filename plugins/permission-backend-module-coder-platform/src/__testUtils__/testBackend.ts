@@ -21,6 +21,8 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+// test only: the real coder-platform plugin behind the real policy
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import coderPlatformPlugin from '@coder-platform/plugin-coder-platform-backend';
 import path from 'node:path';
 import request from 'supertest';
