@@ -47,7 +47,7 @@ describe('actions registry', () => {
     return { actionsRegistry, permissions };
   }
 
-  it('registers the three read operations, read-only, each behind a permission', async () => {
+  it('registers the six read operations, read-only, each behind a permission', async () => {
     const { actionsRegistry } = setup(AuthorizeResult.ALLOW);
     const { actions } = await actionsRegistry.list();
     expect(
@@ -58,6 +58,9 @@ describe('actions registry', () => {
       ['get-backup-status', true, false],
       ['get-cluster-overview', true, false],
       ['get-keycloak-user-summary', true, false],
+      ['list-clusters', true, false],
+      ['list-helm-releases', true, false],
+      ['list-workspaces', true, false],
     ]);
     expect(
       [...actionsRegistry.actions.values()]
@@ -65,8 +68,11 @@ describe('actions registry', () => {
         .sort(),
     ).toEqual([
       'coder-platform.backups.read',
+      'coder-platform.cluster.read',
+      'coder-platform.coder.read',
       'coder-platform.coder.read',
       'coder-platform.keycloak.users.read',
+      'coder-platform.releases.read',
     ]);
   });
 
@@ -81,6 +87,48 @@ describe('actions registry', () => {
       version: expect.stringMatching(/^v2\./),
       stale: false,
       provisioners: [expect.objectContaining({ name: 'coder-provisioner-0' })],
+    });
+  });
+
+  it('lists the configured clusters without endpoints or credentials', async () => {
+    const { actionsRegistry } = setup(AuthorizeResult.ALLOW);
+    const { output } = await actionsRegistry.invoke({
+      id: 'test:list-clusters',
+      input: {},
+      credentials: mockCredentials.user(),
+    });
+    expect(output).toEqual({
+      clusters: [
+        {
+          name: 'dev',
+          title: 'dev',
+          upstreams: {
+            coder: true,
+            keycloak: false,
+            postgresBackups: false,
+            workspaceBackups: false,
+            kubernetes: false,
+          },
+        },
+      ],
+    });
+    expect(JSON.stringify(output)).not.toContain(token);
+  });
+
+  it('pages workspaces with a Coder search query', async () => {
+    coder.addWorkspace({ name: 'reg-1', owner_name: 'carol' });
+    coder.addWorkspace({ name: 'reg-2', owner_name: 'carol' });
+    coder.addWorkspace({ name: 'reg-3', owner_name: 'dave' });
+    const { actionsRegistry } = setup(AuthorizeResult.ALLOW);
+    const { output } = await actionsRegistry.invoke({
+      id: 'test:list-workspaces',
+      input: { cluster: 'dev', query: 'owner:carol', limit: 1, offset: 1 },
+      credentials: mockCredentials.user(),
+    });
+    expect(output).toMatchObject({
+      count: 2,
+      workspaces: [{ name: 'reg-2', owner: 'carol', status: 'running' }],
+      stale: false,
     });
   });
 

@@ -11,9 +11,17 @@ import {
   coderPlatformKeycloakUsersReadPermission,
 } from '@coder-platform/plugin-coder-platform-common';
 import { CoderPlatformService } from '../service/CoderPlatformService';
+import { registerInventoryActions } from './inventoryActions';
+
+/** Throws a NotAllowedError naming the permission unless the caller has it. */
+export type PermissionCheck = (
+  credentials: Parameters<PermissionsService['authorize']>[1]['credentials'],
+  permission: BasicPermission,
+) => Promise<void>;
 
 /**
- * Registers the read operations with Backstage's actions registry, so the MCP
+ * Registers the read operations (and, in inventoryActions.ts, the cluster,
+ * workspace and release listings) with Backstage's actions registry, so the MCP
  * actions backend offers them to AI assistants. Each action is hidden from
  * callers without its permission and checks it again when run.
  */
@@ -25,17 +33,16 @@ export function registerActions(options: {
   const { actionsRegistry, permissions, service } = options;
   const clusterNames = service.clusters.map(c => c.name);
 
-  async function check(
-    credentials: Parameters<PermissionsService['authorize']>[1]['credentials'],
-    permission: BasicPermission,
-  ) {
+  const check: PermissionCheck = async (credentials, permission) => {
     const [decision] = await permissions.authorize([{ permission }], {
       credentials,
     });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Missing permission ${permission.name}`);
     }
-  }
+  };
+
+  registerInventoryActions({ actionsRegistry, service, check });
 
   actionsRegistry.register({
     name: 'get-cluster-overview',
