@@ -12,6 +12,8 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // auth: guest sign-in locally; OIDC (Keycloak) in production, see app-config.production.yaml
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// OIDC sign-in (the cluster's Keycloak realm); active when auth.providers.oidc is configured
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
