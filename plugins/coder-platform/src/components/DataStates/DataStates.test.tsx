@@ -5,7 +5,7 @@ import {
   permissionDeniedError,
   responseError,
   upstreamUnavailableError,
-} from '../../testHelpers/responseErrors';
+} from '../../__testUtils__/responseErrors';
 import { DataStateView } from './DataStateView';
 import { StaleBanner } from './StaleBanner';
 

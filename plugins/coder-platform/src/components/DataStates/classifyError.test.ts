@@ -3,7 +3,7 @@ import {
   permissionDeniedError,
   responseError,
   upstreamUnavailableError,
-} from '../../testHelpers/responseErrors';
+} from '../../__testUtils__/responseErrors';
 import { classifyError } from './classifyError';
 
 describe('classifyError', () => {

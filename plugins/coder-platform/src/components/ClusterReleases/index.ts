@@ -1,0 +1,1 @@
+export { ClusterReleasesContent } from './ClusterReleasesContent';

@@ -1,0 +1,2 @@
+export { ClusterTemplatesContent } from './ClusterTemplatesContent';
+export { templateOfImage, useWorkspaceImages } from './useWorkspaceImages';

@@ -1,0 +1,5 @@
+export {
+  ClusterWorkspacesContent,
+  workspaceQuery,
+} from './ClusterWorkspacesContent';
+export { WorkspacesTable, workspaceUrl } from './WorkspacesTable';
