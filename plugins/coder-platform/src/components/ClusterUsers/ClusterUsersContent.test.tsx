@@ -7,7 +7,7 @@ import {
   notConfiguredError,
   permissionDeniedError,
   upstreamUnavailableError,
-} from '../../testHelpers/responseErrors';
+} from '../../__testUtils__/responseErrors';
 import { renderUsers, usersApi } from './__testUtils__/renderUsers';
 
 function stat(label: string) {

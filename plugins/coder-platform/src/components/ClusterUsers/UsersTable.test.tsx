@@ -5,7 +5,7 @@ import {
   keycloakUsersFixture,
   keycloakUsersResponse,
 } from '../../__fixtures__/keycloak';
-import { permissionDeniedError } from '../../testHelpers/responseErrors';
+import { permissionDeniedError } from '../../__testUtils__/responseErrors';
 import { renderUsers, usersApi } from './__testUtils__/renderUsers';
 
 const alice = keycloakUsersFixture[1];

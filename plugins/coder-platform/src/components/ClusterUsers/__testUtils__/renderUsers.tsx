@@ -8,12 +8,18 @@ import {
 } from '../../../__fixtures__/keycloak';
 import { ClusterUsersContent } from '../ClusterUsersContent';
 
-export type UsersApiMock = jest.Mocked<
-  Pick<
-    CoderPlatformApi,
-    'getKeycloakSummary' | 'listKeycloakUsers' | 'getKeycloakUserGroups'
-  >
+type UsersRoutes = Pick<
+  CoderPlatformApi,
+  'getKeycloakSummary' | 'listKeycloakUsers' | 'getKeycloakUserGroups'
 >;
+
+/** The Keycloak routes of the API as jest mocks, typed loosely so tests can make them fail or hang. */
+export type UsersApiMock = {
+  [K in keyof UsersRoutes]: jest.Mock<
+    Promise<Awaited<ReturnType<UsersRoutes[K]>>>,
+    any
+  >;
+};
 
 /** The three Keycloak routes, answering with the fixtures unless overridden. */
 export function usersApi(overrides: Partial<UsersApiMock> = {}): UsersApiMock {

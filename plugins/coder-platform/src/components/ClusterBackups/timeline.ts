@@ -1,0 +1,77 @@
+import type {
+  PostgresBackup,
+  PostgresBackupStatus,
+} from '@coder-platform/plugin-coder-platform-common';
+
+const GiB = 1024 ** 3;
+
+/** One base backup as a point of the timeline chart. */
+export interface TimelinePoint {
+  name: string;
+  kind: PostgresBackup['kind'];
+  /** Start time (epoch ms), the x axis; the sentinel time when the start is unknown. */
+  x: number;
+  /** Compressed size in GiB (uncompressed when that is all there is), the y axis. */
+  y: number;
+  startTime?: string;
+  finishTime: string;
+  compressedSize?: number;
+  uncompressedSize?: number;
+  permanent: boolean;
+  /** A delta that cannot be restored because a backup it needs is gone. */
+  broken: boolean;
+  deltaFrom?: string;
+}
+
+function time(iso: string | undefined): number | undefined {
+  if (!iso) return undefined;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The chart's data: every base backup of one Postgres cluster, oldest first,
+ * with broken deltas (from `chains[].broken`) marked.
+ */
+export function toTimelinePoints(
+  status: Pick<PostgresBackupStatus, 'backups' | 'chains'>,
+): TimelinePoint[] {
+  const broken = new Set(
+    status.chains.flatMap(chain => (chain.broken ?? []).map(b => b.backup)),
+  );
+  const points: TimelinePoint[] = [];
+  for (const backup of status.backups) {
+    const x = time(backup.startTime) ?? time(backup.sentinelTime);
+    if (x === undefined) continue;
+    const size = backup.compressedSize ?? backup.uncompressedSize ?? 0;
+    points.push({
+      name: backup.name,
+      kind: backup.kind,
+      x,
+      y: Math.round((size / GiB) * 1000) / 1000,
+      startTime: backup.startTime,
+      finishTime: backup.finishTime ?? backup.sentinelTime,
+      compressedSize: backup.compressedSize,
+      uncompressedSize: backup.uncompressedSize,
+      permanent: backup.isPermanent,
+      broken: broken.has(backup.name),
+      deltaFrom: backup.deltaFrom,
+    });
+  }
+  return points.sort((a, b) => a.x - b.x || a.name.localeCompare(b.name));
+}
+
+/** The chart's series: full and restorable delta backups, broken deltas, and permanent ones on top. */
+export function timelineSeries(points: TimelinePoint[]) {
+  return {
+    full: points.filter(p => p.kind === 'full'),
+    delta: points.filter(p => p.kind === 'delta' && !p.broken),
+    broken: points.filter(p => p.broken),
+    permanent: points.filter(p => p.permanent),
+  };
+}
+
+/** Epoch ms as the UTC day `MM-DD`, for the time axis. */
+export function dayTick(ms: number): string {
+  return new Date(ms).toISOString().slice(5, 10);
+}
