@@ -2,7 +2,8 @@ import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import coderPlatformPlugin from '@coder-platform/plugin-coder-platform';
 import { navModule } from './modules/nav';
+import { signInModule } from './modules/signIn';
 
 export default createApp({
-  features: [catalogPlugin, coderPlatformPlugin, navModule],
+  features: [catalogPlugin, coderPlatformPlugin, navModule, signInModule],
 });
