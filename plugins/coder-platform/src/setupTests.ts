@@ -1,1 +1,6 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
+
+// The machine running the tests is shared: give lazy-loaded extensions and
+// chained requests time to settle before a findBy* gives up.
+configure({ asyncUtilTimeout: 5000 });

@@ -1,52 +1,65 @@
-import {
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import type { ClusterSummary } from '@coder-platform/plugin-coder-platform-common';
-import Chip from '@material-ui/core/Chip';
+import { InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { coderPlatformClusterReadPermission } from '@coder-platform/plugin-coder-platform-common';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { coderPlatformApiRef } from '../../api';
-import { UpstreamChips } from './UpstreamChips';
+import { DataStateView } from '../DataStates';
+import { useClusterLink } from '../shared';
+import { ClusterRow } from './ClusterRow';
 
-const columns: TableColumn<ClusterSummary>[] = [
-  { title: 'Cluster', field: 'title', highlight: true },
-  {
-    title: 'Name',
-    field: 'name',
-    render: cluster => <Chip size="small" label={cluster.name} />,
-  },
-  {
-    title: 'Configured upstreams',
-    render: cluster => <UpstreamChips upstreams={cluster.upstreams} />,
-  },
-];
-
-/** Every cluster configured on the backend, with the upstreams it can show. */
+/**
+ * Every cluster the backend knows, with health, Coder version, workspaces by
+ * status and the latest Postgres backup; a click opens the cluster page.
+ */
 export function ClustersTable() {
   const api = useApi(coderPlatformApiRef);
-  const { value, loading, error } = useAsync(() => api.listClusters(), [api]);
-
-  if (loading) {
-    return <Progress />;
-  }
-  if (error) {
-    return <ResponseErrorPanel error={error} />;
-  }
+  const link = useClusterLink();
+  const state = useAsync(() => api.listClusters(), [api]);
   return (
-    <Table<ClusterSummary>
-      title="Coder development clusters"
-      options={{ paging: false, search: false }}
-      columns={columns}
-      data={value ?? []}
-      emptyContent={
-        <div style={{ padding: 16 }}>
-          No clusters configured. Add them under coderPlatform.clusters in
-          app-config.
-        </div>
-      }
-    />
+    <InfoCard title="Coder development clusters" noPadding>
+      <DataStateView
+        state={state}
+        what="Clusters"
+        permission={coderPlatformClusterReadPermission.name}
+      >
+        {clusters =>
+          clusters.length === 0 ? (
+            <Typography variant="body2" style={{ padding: 16 }}>
+              No clusters configured. Add them under{' '}
+              <code>coderPlatform.clusters</code> in the backend's app-config,
+              or register a <code>coder-cluster</code> Resource with a
+              provisioning template.
+            </Typography>
+          ) : (
+            <Table aria-label="Clusters">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Cluster</TableCell>
+                  <TableCell>Health</TableCell>
+                  <TableCell>Coder version</TableCell>
+                  <TableCell>Workspaces</TableCell>
+                  <TableCell>Latest Postgres backup</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {clusters.map(cluster => (
+                  <ClusterRow
+                    key={cluster.name}
+                    cluster={cluster}
+                    link={link}
+                  />
+                ))}
+              </TableBody>
+            </Table>
+          )
+        }
+      </DataStateView>
+    </InfoCard>
   );
 }

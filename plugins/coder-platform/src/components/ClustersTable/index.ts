@@ -1,2 +1,3 @@
 export { ClustersTable } from './ClustersTable';
+export { ClusterRow } from './ClusterRow';
 export { UpstreamChips } from './UpstreamChips';

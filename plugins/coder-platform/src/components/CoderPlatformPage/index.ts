@@ -1,1 +1,4 @@
-export { CoderPlatformPage } from './CoderPlatformPage';
+export {
+  CoderPlatformPage,
+  LegacyCoderPlatformPage,
+} from './CoderPlatformPage';

@@ -1,0 +1,2 @@
+export { ClusterPage } from './ClusterPage';
+export { ClusterTabs, CLUSTER_TABS } from './ClusterTabs';

@@ -1,0 +1,1 @@
+export { EntityWorkspaceImageCard } from './EntityWorkspaceImageCard';
