@@ -75,4 +75,14 @@ export class GcpContractServer {
       iam: restEndpoint,
     };
   }
+
+  /**
+   * An endpoint for `coderPlatform.gcp.endpoints.storage` at the REST
+   * server, which serves only bucket IAM policies (the GCS emulator does not):
+   * for tests of bucket-level IAM. Objects and buckets otherwise live in the
+   * GCS emulator peer.
+   */
+  storageIamEndpoint() {
+    return { apiEndpoint: '127.0.0.1', port: this.rest.listeningPort };
+  }
 }

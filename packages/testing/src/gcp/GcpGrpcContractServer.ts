@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { dirname, join } from 'node:path';
 import {
+  DroppedConnection,
   GCP_CODES,
   GcpCallLog,
   GcpContractError,
@@ -57,6 +58,23 @@ export const KNOWN_SERVICES = [
 const FAKE_CA = Buffer.from(
   '-----BEGIN CERTIFICATE-----\nMIIC-contract-server-fake-ca\n-----END CERTIFICATE-----\n',
 ).toString('base64');
+
+/**
+ * Closes the HTTP/2 session a unary call came on (grpc-js keeps the stream on
+ * the innermost intercepting call). False if grpc-js's internals moved.
+ */
+function dropSession(call: unknown): boolean {
+  let current: any = (call as any)?.call;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const session = current.stream?.session;
+    if (session && typeof session.destroy === 'function') {
+      session.destroy();
+      return true;
+    }
+    current = current.nextCall ?? current.call;
+  }
+  return false;
+}
 
 /** Options of the gRPC contract server. */
 export type GcpGrpcContractServerOptions = {
@@ -198,6 +216,8 @@ export class GcpGrpcContractServer {
           .then(
             response => callback(null, response),
             error => {
+              if (error instanceof DroppedConnection && dropSession(call))
+                return;
               const e =
                 error instanceof GcpContractError
                   ? error

@@ -8,12 +8,19 @@ import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import {
+  DroppedConnection,
   GCP_CODES,
   GcpCallLog,
   GcpContractError,
   OperationStore,
   serviceDisabledError,
 } from './contract';
+import {
+  emptyPolicy,
+  IamPolicy,
+  setPolicy,
+  StorageIamRoutes,
+} from './iamPolicies';
 
 type Obj = Record<string, any>;
 
@@ -31,6 +38,7 @@ const API_OF: Record<string, string> = {
   compute: 'compute.googleapis.com',
   dns: 'dns.googleapis.com',
   iam: 'iam.googleapis.com',
+  storage: 'storage.googleapis.com',
 };
 
 const NAME_RE = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -86,8 +94,15 @@ export class GcpRestContractServer {
   /** Cloud DNS zones by `projects/p/managedZones/z`, each with its rrsets. */
   readonly zones = new Map<
     string,
-    { zone: Obj; rrsets: Obj[]; changes: Map<string, Obj> }
+    {
+      zone: Obj;
+      rrsets: Obj[];
+      changes: Map<string, Obj>;
+      policy?: IamPolicy;
+    }
   >();
+  /** Bucket IAM policies (the part of the GCS JSON API the emulator lacks). */
+  readonly storage = new StorageIamRoutes();
   /** Service accounts by `projects/p/serviceAccounts/email`. */
   readonly serviceAccounts = new Map<
     string,
@@ -178,6 +193,13 @@ export class GcpRestContractServer {
             body,
           ),
         );
+      } else if (path.startsWith('/storage/v1/')) {
+        result = this.storage.route(
+          method,
+          path.slice('/storage/v1/'.length),
+          body,
+          rpc => this.enter('storage', rpc, 'storage'),
+        );
       } else if (path.startsWith('/v1/projects/')) {
         result = this.route('iam', () =>
           this.iamRoute(
@@ -198,6 +220,10 @@ export class GcpRestContractServer {
       });
       res.end(result.body === undefined ? '' : JSON.stringify(result.body));
     } catch (error) {
+      if (error instanceof DroppedConnection) {
+        req.socket.destroy();
+        return;
+      }
       const e =
         error instanceof GcpContractError
           ? error
@@ -557,6 +583,24 @@ export class GcpRestContractServer {
         'NOT_FOUND',
         `No route for ${method} /dns/v1/${path}`,
       );
+    const iamVerb = /^([^:]+):(getIamPolicy|setIamPolicy)$/.exec(
+      zoneName ?? '',
+    );
+    if (iamVerb && method === 'POST' && !sub) {
+      // managedZones.getIamPolicy / setIamPolicy (POST {+resource}:verb)
+      const [, name, verb] = iamVerb;
+      this.enter('dns', `managedZones.${verb}`, project);
+      const entry = this.zones.get(`projects/${project}/managedZones/${name}`);
+      if (!entry)
+        throw new GcpContractError(
+          'NOT_FOUND',
+          `The 'parameters.managedZone' resource named '${name}' does not exist.`,
+        );
+      entry.policy ??= emptyPolicy();
+      if (verb === 'setIamPolicy')
+        entry.policy = setPolicy(entry.policy, body.policy);
+      return { body: entry.policy };
+    }
     const key = `projects/${project}/managedZones/${zoneName}`;
     const zoneMissing = () =>
       new GcpContractError(
@@ -829,20 +873,8 @@ export class GcpRestContractServer {
     if (verb === 'getIamPolicy' || verb === 'setIamPolicy') {
       this.enter('iam', `serviceAccounts.${verb}`, project);
       if (!entry) throw missing();
-      if (verb === 'setIamPolicy') {
-        const policy = body.policy ?? {};
-        if (policy.etag && policy.etag !== entry.policy.etag) {
-          throw new GcpContractError(
-            'ABORTED',
-            'There were concurrent policy changes. Please retry the whole read-modify-write with exponential backoff.',
-          );
-        }
-        entry.policy = {
-          version: policy.version ?? 1,
-          bindings: policy.bindings ?? [],
-          etag: randomBytes(6).toString('base64'),
-        };
-      }
+      if (verb === 'setIamPolicy')
+        entry.policy = setPolicy(entry.policy as IamPolicy, body.policy);
       return { body: entry.policy };
     }
     if (isKeys) {

@@ -37,6 +37,17 @@ export class GcpContractError extends Error {
   }
 }
 
+/**
+ * A fault that answers nothing: the server closes the connection (REST: the
+ * TCP socket; gRPC: the HTTP/2 session), as a crashed proxy does. Clients see
+ * ECONNRESET / "socket hang up" (REST) or UNAVAILABLE (gRPC).
+ */
+export class DroppedConnection extends GcpContractError {
+  constructor() {
+    super('UNAVAILABLE', 'connection dropped by the contract server');
+  }
+}
+
 /** The message and ErrorInfo Google returns when an API is not enabled. */
 export function serviceDisabledError(
   service: string,
@@ -104,8 +115,11 @@ export type GcpFault = {
   rpc: string | RegExp;
   /** How many matching calls fail; defaults to 1. */
   times?: number;
-  /** The failure; a code alone gives a generic message. */
-  error: GcpContractError | GcpCode;
+  /**
+   * The failure; a code alone gives a generic message, `DROP` closes the
+   * connection without an answer ({@link DroppedConnection}).
+   */
+  error: GcpContractError | GcpCode | 'DROP';
 };
 
 /** Per-RPC call counter plus fault injection, shared by every contract server. */
@@ -132,10 +146,11 @@ export class GcpCallLog {
 
   /** Makes the next matching calls fail. */
   inject(fault: GcpFault): void {
-    const error =
-      typeof fault.error === 'string'
-        ? new GcpContractError(fault.error, `injected ${fault.error}`)
-        : fault.error;
+    let error: GcpContractError;
+    if (fault.error === 'DROP') error = new DroppedConnection();
+    else if (typeof fault.error === 'string')
+      error = new GcpContractError(fault.error, `injected ${fault.error}`);
+    else error = fault.error;
     this.faults.push({ rpc: fault.rpc, times: fault.times ?? 1, error });
   }
 

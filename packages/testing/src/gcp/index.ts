@@ -2,3 +2,4 @@ export * from './contract';
 export * from './GcpGrpcContractServer';
 export * from './GcpRestContractServer';
 export * from './GcpContractServer';
+export * from './iamPolicies';

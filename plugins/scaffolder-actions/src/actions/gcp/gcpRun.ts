@@ -164,6 +164,14 @@ export class GcpRun {
     }
   }
 
+  /**
+   * One idempotent call retried on transient errors, errors left as they are
+   * (for the steps of a read-modify-write inside {@link GcpRun.mutate}).
+   */
+  retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(fn, this.retryOptions(what));
+  }
+
   /** A read of something that may not exist: NOT_FOUND gives `undefined`. */
   async readOptional<T>(
     what: string,

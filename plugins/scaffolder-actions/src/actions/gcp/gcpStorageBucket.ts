@@ -5,6 +5,7 @@ import { startGcpRun } from './gcpRun';
 import { Code, googleErrorInfo } from './retry';
 import { examples } from './gcpStorageBucket.examples';
 import {
+  bucketName,
   commonInput,
   labelsInput,
   schemaOf,
@@ -42,17 +43,7 @@ type Input = {
 const inputSchema = schemaOf((z: any) =>
   z.object({
     ...commonInput(z),
-    name: z
-      .string()
-      .regex(
-        /^[a-z0-9][-_a-z0-9]{1,61}[a-z0-9]$/,
-        'must be 3-63 characters: lowercase letters, digits, - and _, starting and ending with a letter or digit',
-      )
-      .refine(
-        (n: string) => !n.startsWith('goog') && !n.includes('google'),
-        'must not start with goog or contain google',
-      )
-      .describe('Bucket name (globally unique).'),
+    name: bucketName(z, 'Bucket name (globally unique).'),
     location: z
       .string()
       .regex(/^[a-zA-Z0-9-]+$/, 'must be a location such as europe-west3 or EU')

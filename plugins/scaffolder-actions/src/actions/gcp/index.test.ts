@@ -10,9 +10,11 @@ describe('createGcpActions', () => {
       'gcp:dns:managed-zone',
       'gcp:dns:record-set',
       'gcp:gke:cluster',
+      'gcp:iam:binding',
       'gcp:iam:service-account',
       'gcp:services:enable',
       'gcp:storage:bucket',
+      'gcp:storage:prefix-delete',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);

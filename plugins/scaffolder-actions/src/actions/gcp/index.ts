@@ -9,6 +9,8 @@ import { createGcpServicesEnableAction } from './gcpServicesEnable';
 import { createGcpComputeNetworkAction } from './gcpComputeNetwork';
 import { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 import { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
+import { createGcpIamBindingAction } from './gcpIamBinding';
+import { createGcpStoragePrefixDeleteAction } from './gcpStoragePrefixDelete';
 
 export { createGcpGkeClusterAction } from './gcpGkeCluster';
 export { createGcpStorageBucketAction } from './gcpStorageBucket';
@@ -18,6 +20,8 @@ export { createGcpServicesEnableAction } from './gcpServicesEnable';
 export { createGcpComputeNetworkAction } from './gcpComputeNetwork';
 export { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 export { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
+export { createGcpIamBindingAction } from './gcpIamBinding';
+export { createGcpStoragePrefixDeleteAction } from './gcpStoragePrefixDelete';
 export type { GcpActionOptions } from './gcpClients';
 
 /**
@@ -32,7 +36,9 @@ export function createGcpActions(options: {
   return [
     createGcpServicesEnableAction(options),
     createGcpIamServiceAccountAction(options),
+    createGcpIamBindingAction(options),
     createGcpStorageBucketAction(options),
+    createGcpStoragePrefixDeleteAction(options),
     createGcpComputeNetworkAction(options),
     createGcpComputeAddressAction(options),
     createGcpDnsManagedZoneAction(options),

@@ -106,3 +106,37 @@ export const cidr = (z: Zod, what: string) =>
       'must be an IPv4 CIDR range such as 10.55.0.0/24',
     )
     .describe(what);
+
+/** A Cloud Storage bucket name. */
+export const bucketName = (z: Zod, what: string) =>
+  z
+    .string()
+    .regex(
+      /^[a-z0-9][-_a-z0-9]{1,61}[a-z0-9]$/,
+      'must be 3-63 characters: lowercase letters, digits, - and _, starting and ending with a letter or digit',
+    )
+    .refine(
+      (n: string) => !n.startsWith('goog') && !n.includes('google'),
+      'must not start with goog or contain google',
+    )
+    .describe(what);
+
+/** An IAM role: predefined (roles/x.y) or custom (projects/p/roles/x, organizations/n/roles/x). */
+export const iamRole = (z: Zod, what: string) =>
+  z
+    .string()
+    .regex(
+      /^(roles|projects\/[a-z][-a-z0-9]{4,28}[a-z0-9]\/roles|organizations\/\d+\/roles)\/[\w.]+$/,
+      'must be a role such as roles/dns.admin',
+    )
+    .describe(what);
+
+/** An IAM member (principal) as policies spell it. */
+export const iamMember = (z: Zod, what: string) =>
+  z
+    .string()
+    .regex(
+      /^(?:(?:user|serviceAccount|group|domain|projectOwner|projectEditor|projectViewer):[^\s:]+|principal(?:Set)?:\/\/\S+|allUsers|allAuthenticatedUsers)$/,
+      'must be an IAM member such as serviceAccount:name@project.iam.gserviceaccount.com, user:, group:, domain:, principal://, principalSet://',
+    )
+    .describe(what);
