@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { createTheme } from '@material-ui/core/styles';
-import { screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { mainPostgresStatusFixture } from '../../__fixtures__/backups';
 import { BackupTimelineChart } from './BackupTimelineChart';
 import { BackupTooltip } from './BackupTooltip';
@@ -24,9 +24,29 @@ describe('BackupTimelineChart', () => {
     expect(container.querySelectorAll('.recharts-scatter-symbol')).toHaveLength(
       15,
     );
+    // Every other UTC day on the time axis, compressed GiB on the other.
+    for (const day of ['11-15', '11-21', '11-25', '12-01']) {
+      expect(screen.getByText(day)).toBeInTheDocument();
+    }
+    expect(screen.getByText('2.2 GiB')).toBeInTheDocument();
     for (const name of ['Full', 'Delta', 'Broken delta', 'Permanent']) {
       expect(screen.getByText(name)).toBeInTheDocument();
     }
+  });
+});
+
+describe('BackupTimelineChart tooltip', () => {
+  it('shows the hovered backup', async () => {
+    const { container } = renderInTestApp(
+      <BackupTimelineChart status={mainPostgresStatusFixture} />,
+    );
+    await screen.findByRole('figure');
+    const symbols = container.querySelectorAll('.recharts-scatter-symbol');
+    // Series order: full (3), delta (10), broken (1), permanent (1).
+    fireEvent.mouseEnter(symbols[13]);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'base_0000000100000003000000B0_D_000000010000000300000080Delta backup, cannot be restored',
+    );
   });
 });
 

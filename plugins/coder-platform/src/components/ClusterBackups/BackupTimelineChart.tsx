@@ -14,7 +14,12 @@ import {
 } from 'recharts';
 import { BackupTooltip } from './BackupTooltip';
 import { backupColors } from './chartColors';
-import { dayTick, timelineSeries, toTimelinePoints } from './timeline';
+import {
+  dayTick,
+  timeAxis,
+  timelineSeries,
+  toTimelinePoints,
+} from './timeline';
 
 const HALF_DAY_MS = 12 * 3600 * 1000;
 
@@ -32,10 +37,10 @@ export function BackupTimelineChart(props: {
 }) {
   const { status, height = 280 } = props;
   const colors = backupColors(useTheme());
-  const series = useMemo(
-    () => timelineSeries(toTimelinePoints(status)),
-    [status],
-  );
+  const { series, axis } = useMemo(() => {
+    const points = toTimelinePoints(status);
+    return { series: timelineSeries(points), axis: timeAxis(points) };
+  }, [status]);
   const expected = status.expectedAfter
     ? Date.parse(status.expectedAfter)
     : NaN;
@@ -57,7 +62,14 @@ export function BackupTimelineChart(props: {
             type="number"
             name="Started"
             scale="time"
-            domain={[`dataMin - ${HALF_DAY_MS}`, `dataMax + ${HALF_DAY_MS}`]}
+            domain={
+              axis?.domain ?? [
+                `dataMin - ${HALF_DAY_MS}`,
+                `dataMax + ${HALF_DAY_MS}`,
+              ]
+            }
+            ticks={axis?.ticks}
+            interval={0}
             tickFormatter={dayTick}
             stroke={colors.axis}
           />

@@ -3,7 +3,12 @@ import {
   postgresBackupsFixture,
 } from '../../__fixtures__/backups';
 import { formatUtc } from './format';
-import { dayTick, timelineSeries, toTimelinePoints } from './timeline';
+import {
+  dayTick,
+  timeAxis,
+  timelineSeries,
+  toTimelinePoints,
+} from './timeline';
 
 describe('toTimelinePoints', () => {
   const points = toTimelinePoints(mainPostgresStatusFixture);
@@ -90,6 +95,47 @@ describe('toTimelinePoints', () => {
 
   it('labels the time axis with UTC days', () => {
     expect(dayTick(Date.parse('2026-11-30T23:59:00Z'))).toBe('11-30');
+  });
+
+  it('spans the time axis from midnight to midnight, labelled every other day for 16 days', () => {
+    const axis = timeAxis(points)!;
+    expect(axis.domain).toEqual([
+      Date.parse('2026-11-15T00:00:00Z'),
+      Date.parse('2026-12-01T00:00:00Z'),
+    ]);
+    expect(axis.ticks.map(dayTick)).toEqual([
+      '11-15',
+      '11-17',
+      '11-19',
+      '11-21',
+      '11-23',
+      '11-25',
+      '11-27',
+      '11-29',
+      '12-01',
+    ]);
+    expect(timeAxis(points, 20)!.ticks).toHaveLength(17);
+  });
+
+  it('keeps the last backup inside the axis when the ticks skip its day, and gives one backup a day', () => {
+    const seventeenDays = [
+      points[0],
+      { ...points[1], x: Date.parse('2026-12-02T01:00:00Z') },
+    ];
+    const axis = timeAxis(seventeenDays)!;
+    expect(axis.domain[1]).toBe(Date.parse('2026-12-03T00:00:00Z'));
+    expect(axis.ticks.every(t => t <= axis.domain[1])).toBe(true);
+    expect(timeAxis([points[0]])).toEqual({
+      domain: [
+        Date.parse('2026-11-15T00:00:00Z'),
+        Date.parse('2026-11-16T00:00:00Z'),
+      ],
+      ticks: [
+        Date.parse('2026-11-15T00:00:00Z'),
+        Date.parse('2026-11-16T00:00:00Z'),
+      ],
+    });
+    expect(timeAxis([])).toBeUndefined();
   });
 });
 

@@ -75,3 +75,28 @@ export function timelineSeries(points: TimelinePoint[]) {
 export function dayTick(ms: number): string {
   return new Date(ms).toISOString().slice(5, 10);
 }
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The time axis: from the UTC midnight before the first point to the one
+ * after the last, labelled at midnights, at most `maxTicks` of them (every
+ * n-th day).
+ */
+export function timeAxis(
+  points: TimelinePoint[],
+  maxTicks = 12,
+): { domain: [number, number]; ticks: number[] } | undefined {
+  if (points.length === 0) return undefined;
+  const xs = points.map(p => p.x);
+  const first = Math.floor(Math.min(...xs) / DAY_MS) * DAY_MS;
+  const last = Math.max(
+    first + DAY_MS,
+    Math.ceil(Math.max(...xs) / DAY_MS) * DAY_MS,
+  );
+  const days = Math.round((last - first) / DAY_MS);
+  const step = Math.ceil((days + 1) / maxTicks);
+  const ticks: number[] = [];
+  for (let t = first; t <= last; t += step * DAY_MS) ticks.push(t);
+  return { domain: [first, last], ticks };
+}
