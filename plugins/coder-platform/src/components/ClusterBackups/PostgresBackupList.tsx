@@ -1,16 +1,20 @@
 import type { PostgresBackupStatus } from '@coder-platform/plugin-coder-platform-common';
 import Chip from '@material-ui/core/Chip';
+import { useTheme } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import { formatBytes } from '../shared';
+import { backupColors } from './chartColors';
 import { formatUtc } from './format';
 import { toTimelinePoints } from './timeline';
 
 /** Every base backup, newest first, with what the chart's tooltip shows. */
 export function PostgresBackupList(props: { status: PostgresBackupStatus }) {
+  const theme = useTheme();
+  const colors = backupColors(theme);
   const points = toTimelinePoints(props.status).reverse();
   return (
     <Table size="small" aria-label={`Base backups of ${props.status.name}`}>
@@ -49,8 +53,11 @@ export function PostgresBackupList(props: { status: PostgresBackupStatus }) {
               {point.broken && (
                 <Chip
                   size="small"
-                  color="secondary"
                   label="Cannot be restored"
+                  style={{
+                    backgroundColor: colors.broken,
+                    color: theme.palette.getContrastText(colors.broken),
+                  }}
                 />
               )}
             </TableCell>
