@@ -1,5 +1,5 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { createTheme } from '@material-ui/core/styles';
+import { createTheme, ThemeProvider } from '@material-ui/core/styles';
 import { fireEvent, screen } from '@testing-library/react';
 import { mainPostgresStatusFixture } from '../../__fixtures__/backups';
 import { BackupTimelineChart } from './BackupTimelineChart';
@@ -32,6 +32,35 @@ describe('BackupTimelineChart', () => {
     for (const name of ['Full', 'Delta', 'Broken delta', 'Permanent']) {
       expect(screen.getByText(name)).toBeInTheDocument();
     }
+  });
+});
+
+describe('BackupTimelineChart in a dark theme', () => {
+  it('fills the symbols from the dark palette', async () => {
+    const dark = createTheme({
+      palette: {
+        type: 'dark',
+        primary: { main: '#9cc9ff' },
+        info: { main: '#4fc3f7' },
+        error: { main: '#ff6e6e' },
+        warning: { main: '#ffb74d' },
+      },
+    });
+    const { container } = renderInTestApp(
+      <ThemeProvider theme={dark}>
+        <BackupTimelineChart status={mainPostgresStatusFixture} />
+      </ThemeProvider>,
+    );
+    await screen.findByRole('figure');
+    const fills = Array.from(
+      container.querySelectorAll('.recharts-scatter-symbol path'),
+    ).map(path => path.getAttribute('fill'));
+    expect(fills).toEqual([
+      ...Array(3).fill('#9cc9ff'),
+      ...Array(10).fill('#4fc3f7'),
+      '#ff6e6e',
+      '#ffb74d',
+    ]);
   });
 });
 
