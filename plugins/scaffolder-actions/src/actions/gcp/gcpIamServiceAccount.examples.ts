@@ -26,7 +26,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Backup account with a JSON key written to the workspace for a later step (never output)',
+      'Backup account with a JSON key written to the workspace for a later step (never output); grant it roles on the bucket only, with gcp:iam:binding',
     example: yaml.stringify({
       steps: [
         {
@@ -36,7 +36,6 @@ export const examples: TemplateExample[] = [
           input: {
             projectId: 'acme-coder',
             accountId: 'coder-storage',
-            projectRoles: ['roles/storage.objectAdmin'],
             key: { path: 'secrets/google-coder-storage.json' },
           },
         },

@@ -17,7 +17,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Enable named APIs (bare names get .googleapis.com)',
+    description:
+      'Enable named APIs, e.g. for the monitoring stack (bare names get .googleapis.com)',
     example: yaml.stringify({
       steps: [
         {
@@ -30,7 +31,8 @@ export const examples: TemplateExample[] = [
               'compute',
               'container',
               'dns.googleapis.com',
-              'secretmanager',
+              'logging',
+              'monitoring',
             ],
           },
         },
