@@ -1,6 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import coderPlatformPlugin from '@coder-platform/plugin-coder-platform';
+import coderPlatformPlugin from '@coder-platform/plugin-coder-platform/alpha';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
 

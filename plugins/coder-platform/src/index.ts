@@ -1,10 +1,21 @@
 /**
- * Frontend plugin for the Coder Platform.
+ * Frontend plugin for the Coder Platform: the Coder Platform page, cluster
+ * pages and entity tabs and cards.
+ *
+ * This entry serves apps on the legacy frontend system; the new frontend
+ * system's plugin is the default export of `./alpha`.
  *
  * @packageDocumentation
  */
-export { coderPlatformPlugin as default } from './plugin';
+export {
+  coderPlatformPlugin,
+  CoderPlatformPage,
+  EntityCoderClusterCard,
+  EntityCoderClusterContent,
+  EntityWorkspaceImageCard,
+  isCoderClusterEntity,
+  isWorkspaceImageEntity,
+} from './plugin';
+export type { EntityClusterTab } from './components/EntityCluster';
 export * from './api';
-export { ClustersTable } from './components/ClustersTable';
-export { EntityClusterCard } from './components/EntityClusterCard';
-export { CoderPlatformPage } from './components/CoderPlatformPage';
+export { rootRouteRef, clusterRouteRef } from './routes';

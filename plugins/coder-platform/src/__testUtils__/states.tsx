@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { CoderPlatformApi } from '../api';
-import { pending, renderWithApi } from './renderWithApi';
+import { pending } from './renderWithApi';
 import {
   notConfiguredError,
   permissionDeniedError,

@@ -9,7 +9,9 @@ import { clusterRouteRef } from '../../routes';
 export function useClusterLink(): ((cluster: string) => string) | undefined {
   let link: ((params: { name: string }) => string) | undefined;
   try {
-    // useRouteRef throws when the route is not mounted; its hooks run first.
+    // useRouteRef throws when the route is not mounted, after all of its
+    // own hooks have run, so the hook order stays the same on every render.
+    // eslint-disable-next-line react-hooks/rules-of-hooks
     link = useRouteRef(clusterRouteRef);
   } catch {
     link = undefined;

@@ -1,0 +1,2 @@
+export { coderPlatformPlugin as default } from './plugin';
+export { coderClusterFilter, workspaceImageFilter } from './filters';
