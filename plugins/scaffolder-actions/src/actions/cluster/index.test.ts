@@ -39,6 +39,10 @@ describe('createClusterActions', () => {
       'coder:bootstrap',
       'coder:template:push',
       'coder-platform:postgres:guard',
+      'kubernetes:secret',
+      'kubernetes:delete',
+      'keycloak:group',
+      'http:wait',
     ]);
   });
 

@@ -6,6 +6,10 @@ import { createHelmReleaseAction } from './helmRelease';
 import { createKubernetesApplyAction } from './kubernetesApply';
 import { createKeycloakClientAction } from './keycloakClient';
 import { createKeycloakRealmAction } from './keycloakRealm';
+import { createKubernetesSecretAction } from './kubernetesSecret';
+import { createKubernetesDeleteAction } from './kubernetesDelete';
+import { createKeycloakGroupAction } from './keycloakGroup';
+import { createHttpWaitAction } from './httpWait';
 import { createPostgresGuardAction } from './postgresGuard';
 
 export type { ClusterActionsOptions } from './clusterAccess';
@@ -15,9 +19,13 @@ export { createHelmReleaseAction } from './helmRelease';
 export { createKubernetesApplyAction } from './kubernetesApply';
 export { createKeycloakClientAction } from './keycloakClient';
 export { createKeycloakRealmAction } from './keycloakRealm';
+export { createKubernetesSecretAction } from './kubernetesSecret';
+export { createKubernetesDeleteAction } from './kubernetesDelete';
+export { createKeycloakGroupAction } from './keycloakGroup';
+export { createHttpWaitAction } from './httpWait';
 export { createPostgresGuardAction } from './postgresGuard';
 
-/** Creates the in-cluster actions (`kubernetes:*`, `helm:*`, `keycloak:*`, `coder:*`). */
+/** Creates the in-cluster actions (`kubernetes:*`, `helm:*`, `keycloak:*`, `coder:*`, `http:wait`). */
 export function createClusterActions(
   options: ClusterActionsOptions,
 ): TemplateAction<any, any, any>[] {
@@ -29,5 +37,9 @@ export function createClusterActions(
     createCoderBootstrapAction(options),
     createCoderTemplatePushAction(options),
     createPostgresGuardAction(options),
+    createKubernetesSecretAction(options),
+    createKubernetesDeleteAction(options),
+    createKeycloakGroupAction(options),
+    createHttpWaitAction(options),
   ];
 }
