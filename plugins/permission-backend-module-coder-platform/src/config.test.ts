@@ -1,6 +1,4 @@
 import { ConfigReader } from '@backstage/config';
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   DEFAULT_USER_ACTIONS,
   isProvisioningAction,
@@ -96,19 +94,4 @@ describe('provisioning actions', () => {
       expect(isProvisioningAction(id)).toBe(false);
     },
   );
-
-  it('every action of the workspace-image template is open to everyone by default', () => {
-    const template = fs.readFileSync(
-      path.resolve(
-        __dirname,
-        '../../../templates/workspace-image/template.yaml',
-      ),
-      'utf8',
-    );
-    const used = [...template.matchAll(/^\s+action:\s*([\w:.-]+)\s*$/gm)].map(
-      match => match[1],
-    );
-    expect(used.length).toBeGreaterThan(0);
-    expect(DEFAULT_USER_ACTIONS).toEqual(expect.arrayContaining(used));
-  });
 });
