@@ -12,6 +12,8 @@ const permissions = (value: object) =>
 const provisioningActions = [
   'gcp:services:enable',
   'gcp:iam:service-account',
+  'gcp:iam:binding',
+  'gcp:storage:prefix-delete',
   'gcp:storage:bucket',
   'gcp:dns:managed-zone',
   'gcp:dns:record-set',
@@ -19,9 +21,12 @@ const provisioningActions = [
   'gcp:compute:address',
   'gcp:gke:cluster',
   'kubernetes:apply',
+  'kubernetes:secret',
+  'kubernetes:delete',
   'helm:release',
   'keycloak:realm',
   'keycloak:client',
+  'keycloak:group',
   'coder:bootstrap',
   'coder-platform:postgres:guard',
 ];
