@@ -1,11 +1,16 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { createTheme, ThemeProvider } from '@material-ui/core/styles';
-import { fireEvent, screen } from '@testing-library/react';
+import { configure, fireEvent, screen } from '@testing-library/react';
 import { mainPostgresStatusFixture } from '../../__fixtures__/backups';
 import { BackupTimelineChart } from './BackupTimelineChart';
 import { BackupTooltip } from './BackupTooltip';
 import { backupColors } from './chartColors';
 import { toTimelinePoints } from './timeline';
+
+// recharts lays out every render in jsdom; the shared CI machine is slow.
+jest.setTimeout(60_000);
+// findBy/waitFor wait for a render, not for a clock: give a loaded machine time.
+configure({ asyncUtilTimeout: 15_000 });
 
 describe('BackupTimelineChart', () => {
   it('draws one symbol per backup, plus a star over each permanent one', async () => {

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { configure, screen, within } from '@testing-library/react';
 import {
   mainPostgresStatusFixture,
   postgresBackupsResponseFixture,
@@ -16,7 +16,9 @@ import {
 } from './__testUtils__/renderBackups';
 
 // The workspace table is a material-table; the shared CI machine is slow.
-jest.setTimeout(30_000);
+jest.setTimeout(90_000);
+// findBy/waitFor wait for a render, not for a clock: give a loaded machine time.
+configure({ asyncUtilTimeout: 15_000 });
 
 function fact(label: string) {
   return screen.getByRole('group', { name: label });

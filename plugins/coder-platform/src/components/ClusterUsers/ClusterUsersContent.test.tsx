@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import {
   keycloakSummaryFixture,
   keycloakUsersResponse,
@@ -9,6 +9,11 @@ import {
   upstreamUnavailableError,
 } from '../../__testUtils__/responseErrors';
 import { renderUsers, usersApi } from './__testUtils__/renderUsers';
+
+// Renders a material-table; the shared CI machine is slow.
+jest.setTimeout(90_000);
+// findBy/waitFor wait for a render, not for a clock: give a loaded machine time.
+configure({ asyncUtilTimeout: 15_000 });
 
 function stat(label: string) {
   return within(screen.getByRole('group', { name: label }));
@@ -95,8 +100,9 @@ describe('ClusterUsersContent', () => {
     ).toBeInTheDocument();
     // One panel, not one per request, and no status code or error name.
     await waitFor(() =>
-      expect(screen.getAllByText(/permission required/)).toHaveLength(1),
+      expect(screen.queryByRole('progressbar')).not.toBeInTheDocument(),
     );
+    expect(screen.getAllByText(/permission required/)).toHaveLength(1);
     expect(screen.queryByText(/403/)).not.toBeInTheDocument();
     expect(screen.queryByText(/NotAllowedError/)).not.toBeInTheDocument();
     expect(screen.queryByText('alice')).not.toBeInTheDocument();
@@ -124,8 +130,9 @@ describe('ClusterUsersContent', () => {
       screen.getByText(/Cluster dev-eu1 has no keycloak configured/),
     ).toBeInTheDocument();
     await waitFor(() =>
-      expect(screen.getAllByText(/not configured/)).toHaveLength(1),
+      expect(screen.queryByRole('progressbar')).not.toBeInTheDocument(),
     );
+    expect(screen.getAllByText(/not configured/)).toHaveLength(1);
   });
 
   it('marks stale data with when it was read and the upstream error', async () => {

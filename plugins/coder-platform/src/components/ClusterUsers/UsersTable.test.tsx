@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   aliceGroupsFixture,
@@ -11,7 +11,9 @@ import { renderUsers, usersApi } from './__testUtils__/renderUsers';
 const alice = keycloakUsersFixture[1];
 
 // Each test renders the material-table several times; the shared CI machine is slow.
-jest.setTimeout(30_000);
+jest.setTimeout(90_000);
+// findBy/waitFor wait for a render, not for a clock: give a loaded machine time.
+configure({ asyncUtilTimeout: 15_000 });
 
 function lastUsersQuery(api: ReturnType<typeof usersApi>) {
   const calls = api.listKeycloakUsers.mock.calls;
