@@ -139,6 +139,8 @@ export const testConfig = {
       adminUsers: ['user:development/guest'],
     },
     clusters: [{ name: 'dev-eu1' }],
+    // no background refresh of cluster summaries in tests
+    refresh: { enabled: false },
   },
 };
 
