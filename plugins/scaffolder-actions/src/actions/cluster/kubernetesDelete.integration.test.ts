@@ -100,6 +100,50 @@ describe('kubernetes:delete against the local API server and controller-manager'
     expect(await exists(bystander)).toBe(false);
   });
 
+  it('Foreground deletion waits for the garbage collector to remove dependents', async () => {
+    const ns = uniqueName('gc');
+    await namespace(ns);
+    const owner = await api.readOptional<any>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: ns },
+    });
+    await api.serverSideApply(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'dependent',
+          namespace: ns,
+          ownerReferences: [
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              name: 'settings',
+              uid: owner.metadata.uid,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+      },
+      'test',
+    );
+    const { out } = await run({
+      objects: [{ kind: 'ConfigMap', namespace: ns, name: 'settings' }],
+      propagationPolicy: 'Foreground',
+      timeoutSeconds: 60,
+    });
+    expect(out.changed).toBe(1);
+    expect(
+      await api.readOptional({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'dependent', namespace: ns },
+      }),
+    ).toBeUndefined();
+    await run({ objects: [{ kind: 'Namespace', name: ns }] });
+  });
+
   it('deletes namespaced objects by selector and waits for them', async () => {
     const ns = uniqueName('objects');
     await namespace(ns);
@@ -132,5 +176,61 @@ describe('kubernetes:delete against the local API server and controller-manager'
       }),
     ).toBeDefined();
     await run({ objects: [{ kind: 'Namespace', name: ns }] });
+  });
+});
+
+describe('the local controller-manager', () => {
+  const api = kubePeer().api();
+
+  it('gives a new namespace its default ServiceAccount and fills token Secrets', async () => {
+    const ns = uniqueName('sa');
+    await api.serverSideApply(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+      'test',
+    );
+    const read = (kind: string, name: string) =>
+      api.readOptional<any>({
+        apiVersion: 'v1',
+        kind,
+        metadata: { name, namespace: ns },
+      });
+    const eventually = async <T>(fn: () => Promise<T | undefined>) => {
+      for (let i = 0; i < 120; i++) {
+        const value = await fn();
+        if (value) return value;
+        await new Promise(r => setTimeout(r, 250));
+      }
+      return undefined;
+    };
+    expect(
+      await eventually(() => read('ServiceAccount', 'default')),
+    ).toBeDefined();
+    await api.serverSideApply(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: {
+          name: 'default-token',
+          namespace: ns,
+          annotations: { 'kubernetes.io/service-account.name': 'default' },
+        },
+      },
+      'test',
+    );
+    const token = await eventually(async () => {
+      const secret = await read('Secret', 'default-token');
+      return secret?.data?.token ? secret : undefined;
+    });
+    expect(Object.keys(token?.data ?? {}).sort()).toEqual([
+      'ca.crt',
+      'namespace',
+      'token',
+    ]);
+    await api.delete({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns },
+    });
   });
 });
