@@ -57,6 +57,22 @@ const ref = (id: ObjectId): KubernetesObject => ({
   metadata: { name: id.name, namespace: id.namespace },
 });
 
+async function readLive(
+  api: ObjectApi,
+  id: ObjectId,
+  field: string,
+): Promise<Live | undefined> {
+  try {
+    return await api.readOptional<Live>(ref(id));
+  } catch (error) {
+    throw new Error(
+      `kubernetes:delete: ${field}: reading ${describeObject(
+        ref(id),
+      )} failed: ${kubeErrorMessage(error)}`,
+    );
+  }
+}
+
 /** Checks one entry and finds what it names: reads for names, a list for a selector. */
 export async function resolveTarget(
   api: ObjectApi,
@@ -154,7 +170,7 @@ export async function resolveTarget(
   }
   for (const name of names) {
     protect(name);
-    const live = await api.readOptional<Live>(ref(id(name)));
+    const live = await readLive(api, id(name), field);
     if (live) {
       result.existing.push({
         ...id(name),
@@ -226,7 +242,7 @@ export async function waitUntilGone(
     throwIfAborted(options.signal);
     const still: { id: ObjectId; live: Live }[] = [];
     for (const id of left) {
-      const live = await api.readOptional<Live>(ref(id));
+      const live = await readLive(api, id, 'waiting');
       if (live) still.push({ id, live });
     }
     if (still.length === 0) return;

@@ -216,6 +216,23 @@ describe('kubernetes:delete', () => {
     expect(deletes()).toHaveLength(before);
   });
 
+  it('names the object when the API server refuses a read or a delete', async () => {
+    kube = await startMemoryKube();
+    kube.namespace('coder');
+    kube.failNext(/^GET \/api\/v1\/namespaces\/coder$/, 403);
+    await expect(
+      run({ objects: [{ kind: 'Namespace', name: 'coder' }] }),
+    ).rejects.toThrow(
+      'kubernetes:delete: objects[0]: reading Namespace coder failed: HTTP 403: injected failure',
+    );
+    kube.failNext(/^DELETE /, 403);
+    await expect(
+      run({ objects: [{ kind: 'Namespace', name: 'coder' }] }),
+    ).rejects.toThrow(
+      'kubernetes:delete: deleting Namespace coder failed: HTTP 403: injected failure',
+    );
+  });
+
   it('stops when the task is cancelled', async () => {
     kube = await startMemoryKube();
     kube.namespace('coder');

@@ -287,6 +287,27 @@ describe('kubernetes:secret', () => {
     );
   });
 
+  it('names the Secret, never a value, when the API server refuses the write', async () => {
+    kube.namespace('coder');
+    kube.failNext(/^PATCH \/api\/v1\/namespaces\/coder\/secrets\/restic$/, 403);
+    const ctx = mockContext(
+      {
+        cluster: 'dev',
+        namespace: 'coder',
+        name: 'restic',
+        generate: [{ key: 'password', taskSecret: 'resticPassword' }],
+      },
+      { secrets: { resticPassword: 'typed-restic-pw' } },
+    );
+    const error = await action()
+      .handler(ctx)
+      .catch((e: Error) => e);
+    expect((error as Error).message).toBe(
+      'kubernetes:secret: writing Secret coder/restic failed: HTTP 403: injected failure',
+    );
+    expect(loggedText(ctx)).not.toContain('typed-restic-pw');
+  });
+
   it('stops when the task is cancelled', async () => {
     const controller = new AbortController();
     controller.abort(new Error('cancelled by user'));

@@ -55,6 +55,7 @@ export async function startMemoryKube(
   const objects = new Map<string, StoredObject>();
   const terminatingReads = new Map<string, number>();
   const requests: MemoryKubeRequest[] = [];
+  let failure: { match: RegExp; status: number } | undefined;
   let version = 1;
   const key = (plural: string, ns: string | undefined, name: string) =>
     `${plural}/${ns ?? ''}/${name}`;
@@ -195,9 +196,15 @@ export async function startMemoryKube(
         path: url.pathname + url.search,
         body,
       });
-      const reply = handle(req.method ?? 'GET', url, body);
-      res.writeHead(reply.status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(reply.body));
+      let reply = handle.bind(null, req.method ?? 'GET', url, body);
+      if (failure?.match.test(`${req.method} ${url.pathname}`)) {
+        const { status: code } = failure;
+        failure = undefined;
+        reply = () => status(code, 'Forbidden', 'injected failure');
+      }
+      const answer = reply();
+      res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
     });
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
@@ -217,6 +224,10 @@ export async function startMemoryKube(
     requests,
     /** Requests that change something. */
     mutations: () => requests.filter(r => r.method !== 'GET'),
+    /** The next request matching `METHOD path` answers `status` (a Status body). */
+    failNext: (match: RegExp, code: number) => {
+      failure = { match, status: code };
+    },
     /** Stores an object as if it existed before the test. */
     put,
     /** A Namespace, optionally labelled, stored directly. */
