@@ -1,8 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CoderClient,
-  createGoogleAccessTokenProvider,
-  createKubeConfig,
+  connectKubernetes,
+  GkeClusters,
+  GoogleIdentity,
+  GcpEndpoint,
   HelmReleases,
   KeycloakUsers,
   ResticBackups,
@@ -51,15 +53,22 @@ export class ClusterUpstreams {
   #walg?: WalgBackups;
   #kubeConfig?: Promise<KubeConfig>;
   #resticPassword?: Promise<string>;
-  #googleToken?: () => Promise<string>;
+  #google?: GoogleIdentity;
+  readonly #googleOptions: {
+    keyFilename?: string;
+    containerEndpoint?: GcpEndpoint;
+  };
 
   constructor(options: {
     cluster: ClusterConfig;
     settings: ServiceSettings;
     calls: UpstreamCallCounter;
     logger: LoggerService;
+    /** The backend's Google identity: `coderPlatform.gcp.keyFilename` (else ADC) and the GKE API endpoint. */
+    google?: { keyFilename?: string; containerEndpoint?: GcpEndpoint };
   }) {
     this.cluster = options.cluster;
+    this.#googleOptions = options.google ?? {};
     this.#settings = options.settings;
     this.#calls = options.calls;
     this.#logger = options.logger;
@@ -86,6 +95,7 @@ export class ClusterUpstreams {
   coder(): CoderClient {
     const config =
       this.cluster.coder ?? this.#missing('Coder deployment', 'coder');
+    if (!config.token) this.#missing('Coder token', 'coder.token');
     if (!this.#coder) {
       const count = this.#count('coder');
       this.#coder = new CoderClient({
@@ -143,22 +153,17 @@ export class ClusterUpstreams {
       this.cluster.kubernetes ??
       this.#missing('Kubernetes API server', 'kubernetes');
     if (!this.#kubeConfig) {
-      this.#kubeConfig = (async () => {
-        if (config.auth.type === 'token') {
-          return createKubeConfig({
-            url: config.url,
-            caData: config.caData,
-            token: config.auth.token,
-          });
-        }
-        // GKE: a Google access token (service account key or Workload Identity).
-        const token = await this.googleToken()();
-        return createKubeConfig({
-          url: config.url,
-          caData: config.caData,
-          token,
-        });
-      })();
+      // The cluster model's one auth module: token, Google (also for GKE
+      // resource names, endpoint and CA read from the GKE API) or kubeconfig.
+      const identity = this.googleIdentity();
+      this.#kubeConfig = connectKubernetes(
+        config,
+        {
+          identity,
+          gke: new GkeClusters(identity, this.#googleOptions.containerEndpoint),
+        },
+        `coderPlatform.clusters[${this.cluster.name}].kubernetes`,
+      );
       this.#kubeConfig.catch(() => {
         this.#kubeConfig = undefined;
       });
@@ -176,13 +181,21 @@ export class ClusterUpstreams {
     });
   }
 
-  googleToken(): () => Promise<string> {
-    if (!this.#googleToken) {
-      this.#googleToken = createGoogleAccessTokenProvider({
+  /** The backend's Google identity for this cluster; every token joins the cluster's secrets. */
+  googleIdentity(): GoogleIdentity {
+    if (!this.#google) {
+      this.#google = new GoogleIdentity({
         credentials: this.cluster.gcp?.credentials,
+        keyFilename: this.#googleOptions.keyFilename,
+        secrets: this.cluster.secrets,
       });
     }
-    return this.#googleToken;
+    return this.#google;
+  }
+
+  /** A Google access token of {@link ClusterUpstreams.googleIdentity}. */
+  googleToken(): () => Promise<string> {
+    return () => this.googleIdentity().accessToken();
   }
 
   async restic(): Promise<ResticBackups> {
@@ -240,9 +253,9 @@ export class ClusterUpstreams {
             `Secret ${ref.namespace}/${ref.name} has no key ${ref.key}`,
           );
         }
-        const password = Buffer.from(value, 'base64').toString('utf8');
-        this.cluster.secrets.push(password);
-        return password;
+        return this.cluster.secrets.add(
+          Buffer.from(value, 'base64').toString('utf8'),
+        );
       })();
       this.#resticPassword.catch(error => {
         this.#logger.warn(

@@ -10,9 +10,18 @@ jest.setTimeout(120_000);
 
 describe('coder:bootstrap and coder:template:push (Coder contract server, real API server)', () => {
   const kube = kubePeer();
-  const options = { config: kube.config(), pollIntervalMs: 10 };
-  const bootstrap = createCoderBootstrapAction(options);
-  const push = createCoderTemplatePushAction(options);
+  // Coder's URL comes from the cluster model (coderPlatform.clusters[].coder).
+  const options = () => ({
+    config: kube.config({}, { local: { coder: { url: coder.url } } }),
+    pollIntervalMs: 10,
+  });
+  const bootstrap = {
+    handler: (ctx: any) => createCoderBootstrapAction(options()).handler(ctx),
+  };
+  const push = {
+    handler: (ctx: any) =>
+      createCoderTemplatePushAction(options()).handler(ctx),
+  };
   const api = kube.api();
   const mockDir = createMockDirectory();
   let coder: CoderContractServer;
@@ -27,9 +36,8 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
   it('bootstraps the first user, stores the token, keeps it on re-run and pushes a template with it', async () => {
     const namespace = uniqueName('coder');
     const input = {
-      url: coder.url,
       email: 'admin@example.com',
-      cluster: { name: 'local' },
+      cluster: 'local',
       secret: { name: 'coder-admin-session', namespace },
     };
     const ctx = mockContext(input, { secrets });
@@ -52,8 +60,7 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
     mockDir.setContent({ 'devbox/main.tf': '# devbox\n' });
     const pushCtx = mockContext(
       {
-        url: coder.url,
-        cluster: { name: 'local' },
+        cluster: 'local',
         sessionToken: {
           kubernetesSecret: { name: 'coder-admin-session', namespace },
         },
@@ -83,9 +90,8 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
     );
     const ctx = mockContext(
       {
-        url: coder.url,
         email: 'admin@example.com',
-        cluster: { name: 'local' },
+        cluster: 'local',
         secret: target,
       },
       { secrets },
@@ -95,5 +101,40 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
     expect(ctx.output).toHaveBeenCalledWith('changed', true);
     const token = await readSecretValue(api, target, 'session-token');
     expect(token).not.toBe('expired-token');
+  });
+
+  it('refuses a session-token Secret the suite did not write, before the token is used', async () => {
+    const namespace = uniqueName('coder');
+    await applySecret(
+      api,
+      { name: 'ns-holder', namespace },
+      { x: 'y' },
+      'test',
+    );
+    await api.serverSideApply(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'foreign', namespace },
+        data: {
+          'session-token': Buffer.from('foreign-token').toString('base64'),
+        },
+      },
+      'someone-else',
+    );
+    mockDir.setContent({ 'devbox/main.tf': '# devbox\n' });
+    const ctx = mockContext(
+      {
+        cluster: 'local',
+        sessionToken: { kubernetesSecret: { name: 'foreign', namespace } },
+        name: 'devbox',
+        directory: 'devbox',
+      },
+      { workspacePath: mockDir.path },
+    );
+    await expect(push.handler(ctx)).rejects.toThrow(
+      `sessionToken.kubernetesSecret: Secret ${namespace}/foreign was not written by the suite`,
+    );
+    expect(coder.requests).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { ConfigReader } from '@backstage/config';
 import { CoderContractServer } from '@coder-platform/testing';
-import yaml from 'yaml';
 import { createCoderBootstrapAction } from './coderBootstrap';
 import { examples } from './coderBootstrap.examples';
 import { mockContext } from './__testUtils__/context';
+import { renderExampleInputs } from './__testUtils__/examples';
 import { fakeKubeConfig, startFakeKube } from './__testUtils__/fakeKube';
 
 describe('coder:bootstrap examples', () => {
@@ -14,10 +14,11 @@ describe('coder:bootstrap examples', () => {
       const kube = await startFakeKube();
       try {
         const action = createCoderBootstrapAction({
-          config: new ConfigReader(fakeKubeConfig(kube.url)),
+          config: new ConfigReader(
+            fakeKubeConfig(kube.url, { coder: { url: coder.url } }),
+          ),
         });
-        const input = yaml.parse(example).steps[0].input;
-        input.url = coder.url;
+        const [input] = renderExampleInputs('coder:bootstrap', example);
         const ctx = mockContext(input, {
           isDryRun: true,
           secrets: { coderAdminPassword: 'pa55word-admin' },
@@ -28,6 +29,9 @@ describe('coder:bootstrap examples', () => {
           `${input.secret.namespace}/${input.secret.name}`,
         );
         expect(kube.writes()).toEqual([]);
+        expect(coder.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+          'GET /api/v2/users/first',
+        ]);
       } finally {
         await coder.stop();
         await kube.stop();

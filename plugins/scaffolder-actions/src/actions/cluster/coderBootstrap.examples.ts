@@ -12,10 +12,9 @@ export const examples: TemplateExample[] = [
           action: 'coder:bootstrap',
           name: 'Coder first user',
           input: {
-            url: 'https://coder.dev.example.com',
             email: 'admin@example.com',
             username: 'admin',
-            cluster: { name: 'dev' },
+            cluster: 'dev',
             secret: { name: 'coder-admin-session', namespace: 'coder' },
           },
         },

@@ -19,14 +19,15 @@ describe('coder:bootstrap (Coder contract server, stand-in API server)', () => {
   });
 
   const input = () => ({
-    url: coder.url,
     email: 'admin@example.com',
-    cluster: { name: 'dev' },
+    cluster: 'dev',
     secret: { name: 'coder-admin-session', namespace: 'coder' },
   });
   const action = () =>
     createCoderBootstrapAction({
-      config: new ConfigReader(fakeKubeConfig(kube.url)),
+      config: new ConfigReader(
+        fakeKubeConfig(kube.url, { coder: { url: coder.url } }),
+      ),
     });
 
   it('requires the admin password task secret', async () => {

@@ -4,15 +4,11 @@ import {
   CoderApiError,
   CoderClient,
 } from '@coder-platform/plugin-coder-platform-node';
-import {
-  ClusterActionsOptions,
-  fieldManager,
-  resolveKubeConfig,
-} from './clusterAccess';
-import { coderUrlInput } from './coderAccess';
+import { ClusterActionsOptions, fieldManager } from './clusterAccess';
+import { resolveCoder } from './coderAccess';
 import { examples } from './coderBootstrap.examples';
 import { clusterInput, targetSecretInput } from './inputProperties';
-import { applySecret, ObjectApi, readSecretValue } from './kubernetes';
+import { applySecret, ObjectApi } from './kubernetes';
 import { throwIfAborted } from './util';
 
 /**
@@ -29,7 +25,7 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
     supportsDryRun: true,
     schema: {
       input: {
-        url: coderUrlInput,
+        cluster: clusterInput,
         email: z =>
           z
             .string()
@@ -50,11 +46,12 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
             .describe(
               'Name of the task secret holding the admin password; default coderAdminPassword',
             ),
-        cluster: clusterInput,
         secret: z =>
-          targetSecretInput(z).describe(
-            'Kubernetes Secret receiving the session token (key "session-token" unless key is given)',
-          ),
+          targetSecretInput(z)
+            .optional()
+            .describe(
+              'Kubernetes Secret of the cluster receiving the session token (key "session-token" unless key is given); default the cluster\'s coder.sessionTokenSecret (coder/coder-session-token), which coder:template:push reads',
+            ),
       },
       output: {
         created: z =>
@@ -80,30 +77,45 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
           `coder:bootstrap: the task secret "${secretName}" with the admin password is missing`,
         );
       }
-      const key = input.secret.key ?? 'session-token';
-      const target = `${input.secret.namespace}/${input.secret.name}`;
-      const coder = new CoderClient({ baseUrl: input.url });
-      const api = ObjectApi.create(
-        await resolveKubeConfig(input.cluster, options),
+      const { target: coderTarget, cluster } = await resolveCoder(
+        input.cluster,
+        options,
       );
+      cluster.secrets.add(password);
+      const url = coderTarget.url;
+      const ref = input.secret
+        ? {
+            namespace: input.secret.namespace,
+            name: input.secret.name,
+            key: input.secret.key ?? 'session-token',
+          }
+        : coderTarget.sessionTokenSecret;
+      const key = ref.key;
+      const secretRef = { namespace: ref.namespace, name: ref.name };
+      const target = `${ref.namespace}/${ref.name}`;
+      const coder = new CoderClient({ baseUrl: url });
+      const api = ObjectApi.create(await cluster.kubeConfig());
       const wrap = (what: string) => (error: unknown) => {
         throw new Error(
-          `coder:bootstrap: ${what} at ${input.url} failed: ${
+          `coder:bootstrap: ${what} at ${url} failed: ${cluster.secrets.redact(
             error instanceof CoderApiError
               ? `HTTP ${error.status}: ${error.coderMessage}`
-              : (error as Error).message
-          }`,
+              : (error as Error).message,
+          )}`,
         );
       };
 
       const exists = await coder
         .hasFirstUser(signal)
         .catch(wrap('checking for the first user'));
-      const stored = await readSecretValue(api, input.secret, key);
+      // The stored token is sent to Coder below: only from a Secret the suite wrote.
+      const stored = await cluster.readSecret(secretRef, key, {
+        field: 'secret',
+      });
       let storedWorks = false;
       if (exists && stored) {
         const probe = new CoderClient({
-          baseUrl: input.url,
+          baseUrl: url,
           sessionToken: stored,
           retries: 1,
         });
@@ -133,7 +145,7 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
       if (!exists) {
         throwIfAborted(signal);
         created = await ctx.checkpoint({
-          key: `coder:bootstrap:${input.url}:first-user`,
+          key: `coder:bootstrap:${cluster.name}:first-user`,
           fn: async () => {
             const result = await coder
               .createFirstUser(
@@ -166,15 +178,16 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
       } else {
         throwIfAborted(signal);
         await ctx.checkpoint({
-          key: `coder:bootstrap:${input.url}:token:${target}`,
+          key: `coder:bootstrap:${cluster.name}:token:${target}`,
           fn: async () => {
             const token = await coder
               .login({ email: input.email, password }, signal)
               .catch(wrap(`logging in as ${input.email}`));
+            cluster.secrets.add(token);
             await applySecret(
               api,
-              input.secret,
-              { [key]: token, url: input.url },
+              secretRef,
+              { [key]: token, url },
               fieldManager(options.config),
             );
           },

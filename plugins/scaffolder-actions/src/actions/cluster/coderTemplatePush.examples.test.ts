@@ -1,10 +1,10 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { CoderContractServer } from '@coder-platform/testing';
-import yaml from 'yaml';
 import { createCoderTemplatePushAction } from './coderTemplatePush';
 import { examples } from './coderTemplatePush.examples';
 import { mockContext } from './__testUtils__/context';
+import { renderExampleInputs } from './__testUtils__/examples';
 import { fakeKubeConfig, startFakeKube } from './__testUtils__/fakeKube';
 
 describe('coder:template:push examples', () => {
@@ -20,15 +20,17 @@ describe('coder:template:push examples', () => {
         password: 'admin-password',
       });
       const kube = await startFakeKube({
-        'coder/coder-admin-session': { 'session-token': token },
+        // Written by coder:bootstrap (the model's default Secret, labelled managed).
+        'coder/coder-session-token': { 'session-token': token },
       });
       try {
         const action = createCoderTemplatePushAction({
-          config: new ConfigReader(fakeKubeConfig(kube.url)),
+          config: new ConfigReader(
+            fakeKubeConfig(kube.url, { coder: { url: coder.url } }),
+          ),
           pollIntervalMs: 5,
         });
-        const input = yaml.parse(example).steps[0].input;
-        input.url = coder.url;
+        const [input] = renderExampleInputs('coder:template:push', example);
         mockDir.setContent({ [`${input.directory}/main.tf`]: '# devbox\n' });
         const ctx = mockContext(input, {
           workspacePath: mockDir.path,
@@ -37,6 +39,16 @@ describe('coder:template:push examples', () => {
         await action.handler(ctx);
         expect(ctx.output).toHaveBeenCalledWith('created', true);
         expect(coder.templateNames()).toEqual([input.name]);
+        expect(coder.versionCount()).toBe(1);
+        expect(
+          kube.requests.filter(
+            r => r.method === 'GET' && r.path.includes('/secrets/'),
+          ),
+        ).toEqual([
+          expect.objectContaining({
+            path: '/api/v1/namespaces/coder/secrets/coder-session-token',
+          }),
+        ]);
         expect(kube.writes()).toEqual([]);
       } finally {
         await coder.stop();

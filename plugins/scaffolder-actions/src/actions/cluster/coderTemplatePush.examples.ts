@@ -12,14 +12,7 @@ export const examples: TemplateExample[] = [
           action: 'coder:template:push',
           name: 'Coder template devbox',
           input: {
-            url: 'https://coder.dev.example.com',
-            cluster: { name: 'dev' },
-            sessionToken: {
-              kubernetesSecret: {
-                name: 'coder-admin-session',
-                namespace: 'coder',
-              },
-            },
+            cluster: 'dev',
             name: 'devbox',
             displayName: 'Devbox',
             description:

@@ -6,12 +6,9 @@ import { loggedText, mockContext } from './__testUtils__/context';
 
 describe('coder:template:push against the Coder contract server', () => {
   const mockDir = createMockDirectory();
-  const action = createCoderTemplatePushAction({
-    config: new ConfigReader({}),
-    pollIntervalMs: 5,
-  });
   let coder: CoderContractServer;
   let token: string;
+  let action: ReturnType<typeof createCoderTemplatePushAction>;
 
   beforeEach(async () => {
     coder = await CoderContractServer.start();
@@ -19,6 +16,15 @@ describe('coder:template:push against the Coder contract server', () => {
       email: 'admin@example.com',
       username: 'admin',
       password: 'admin-password',
+    });
+    // Coder's URL and token come from the cluster model, never from input.
+    action = createCoderTemplatePushAction({
+      config: new ConfigReader({
+        coderPlatform: {
+          clusters: [{ name: 'dev', coder: { url: coder.url, token } }],
+        },
+      }),
+      pollIntervalMs: 5,
     });
     mockDir.setContent({
       'templates/devbox/main.tf': 'resource "null_resource" "x" {}\n',
@@ -29,7 +35,7 @@ describe('coder:template:push against the Coder contract server', () => {
   afterEach(() => coder.stop());
 
   const input = (extra: Record<string, unknown> = {}) => ({
-    url: coder.url,
+    cluster: 'dev',
     name: 'devbox',
     displayName: 'Devbox',
     directory: 'templates/devbox',
@@ -132,9 +138,9 @@ describe('coder:template:push against the Coder contract server', () => {
       'directory nope does not exist in the workspace',
     ],
     [
-      {},
+      { sessionToken: { taskSecret: 'coderSessionToken' } },
       { coderSessionToken: undefined },
-      'the task secret "coderSessionToken"',
+      'sessionToken.taskSecret: the task secret "coderSessionToken"',
     ],
     [
       {},
@@ -144,10 +150,15 @@ describe('coder:template:push against the Coder contract server', () => {
     [
       { sessionToken: { kubernetesSecret: { name: 's', namespace: 'n' } } },
       {},
-      'cluster is required',
+      'cluster "dev" has no kubernetes block',
     ],
     [
+      { cluster: 'http://127.0.0.1:1' },
       {},
+      'endpoints and URLs are not accepted',
+    ],
+    [
+      { sessionToken: { taskSecret: 'coderSessionToken' } },
       { coderSessionToken: 'bad-token' },
       'reading template "devbox" failed: HTTP 401: Invalid API key.',
     ],

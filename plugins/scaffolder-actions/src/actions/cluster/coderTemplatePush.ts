@@ -8,13 +8,12 @@ import {
 } from '@coder-platform/plugin-coder-platform-node';
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { ClusterActionsOptions, resolveKubeConfig } from './clusterAccess';
-import { coderUrlInput } from './coderAccess';
+import { ClusterActionsOptions } from './clusterAccess';
+import { resolveCoder } from './coderAccess';
 import { examples } from './coderTemplatePush.examples';
 import { clusterInput } from './inputProperties';
-import { ObjectApi, readSecretValue } from './kubernetes';
 import { tarTemplateDirectory } from './templateArchive';
-import { maskSecrets, sleep, stableStringify, throwIfAborted } from './util';
+import { sleep, stableStringify, throwIfAborted } from './util';
 
 const MARKER = 'coder-platform content-sha256:';
 
@@ -33,16 +32,17 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
     supportsDryRun: true,
     schema: {
       input: {
-        url: coderUrlInput,
+        cluster: z =>
+          clusterInput(z).describe(
+            'The cluster whose Coder deployment receives the template (its URL comes from the cluster model)',
+          ),
         sessionToken: z =>
           z
             .object({
               taskSecret: z
                 .string()
                 .optional()
-                .describe(
-                  'Name of the task secret holding the token; default coderSessionToken',
-                ),
+                .describe('Name of a task secret holding the token'),
               kubernetesSecret: z
                 .object({
                   name: z
@@ -58,17 +58,13 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
                 })
                 .optional()
                 .describe(
-                  'Read the token from this Kubernetes Secret (needs cluster)',
+                  'Read the token from this Secret of the cluster; it must carry coder-platform.io/managed: "true" or be listed in coderPlatform.clusterActions.readableSecrets',
                 ),
             })
             .optional()
             .describe(
-              'Where the Coder session token comes from; default the task secret coderSessionToken',
+              "Where the Coder session token comes from; default the cluster's own: coder.token in app-config, else the Secret coder:bootstrap wrote (coder.sessionTokenSecret)",
             ),
-        cluster: z =>
-          clusterInput(z)
-            .optional()
-            .describe('Cluster holding sessionToken.kubernetesSecret'),
         organization: z =>
           z
             .string()
@@ -166,37 +162,45 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
       }
       variables.sort((a, b) => a.name.localeCompare(b.name));
 
+      const { target: coderTarget, cluster } = await resolveCoder(
+        input.cluster,
+        options,
+      );
+      secrets.forEach(value => cluster.secrets.add(value));
       let token: string | undefined;
-      if (input.sessionToken?.kubernetesSecret) {
-        if (!input.cluster) {
-          throw new InputError(
-            'coder:template:push: cluster is required with sessionToken.kubernetesSecret',
-          );
-        }
-        const ref = input.sessionToken.kubernetesSecret;
-        const api = ObjectApi.create(
-          await resolveKubeConfig(input.cluster, options),
+      const tokenRef = input.sessionToken?.kubernetesSecret;
+      if (tokenRef) {
+        const key = tokenRef.key ?? 'session-token';
+        // Checked against the allow-list before the value is used.
+        token = await cluster.readSecret(
+          { namespace: tokenRef.namespace, name: tokenRef.name },
+          key,
+          { field: 'sessionToken.kubernetesSecret' },
         );
-        token = await readSecretValue(api, ref, ref.key ?? 'session-token');
         if (!token) {
           throw new InputError(
-            `coder:template:push: Secret ${ref.namespace}/${
-              ref.name
-            } has no key ${ref.key ?? 'session-token'}`,
+            `coder:template:push: sessionToken.kubernetesSecret: Secret ${tokenRef.namespace}/${tokenRef.name} has no key ${key}`,
+          );
+        }
+      } else if (input.sessionToken?.taskSecret) {
+        const secretName = input.sessionToken.taskSecret;
+        token = cluster.secrets.add(ctx.secrets?.[secretName]);
+        if (!token) {
+          throw new InputError(
+            `coder:template:push: sessionToken.taskSecret: the task secret "${secretName}" with a Coder session token is missing`,
           );
         }
       } else {
-        const secretName =
-          input.sessionToken?.taskSecret ?? 'coderSessionToken';
-        token = ctx.secrets?.[secretName];
+        token = await coderTarget.token();
         if (!token) {
+          const ref = coderTarget.sessionTokenSecret;
           throw new InputError(
-            `coder:template:push: the task secret "${secretName}" with a Coder session token is missing`,
+            `coder:template:push: cluster "${cluster.name}" has no Coder session token (no coder.token in app-config and no key ${ref.key} in Secret ${ref.namespace}/${ref.name}); run coder:bootstrap first or give sessionToken`,
           );
         }
       }
       const coder = new CoderClient({
-        baseUrl: input.url,
+        baseUrl: coderTarget.url,
         sessionToken: token,
       });
       const fail = (what: string) => (error: unknown) => {
@@ -207,9 +211,8 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
               }`
             : (error as Error).message;
         throw new Error(
-          `coder:template:push: ${what} failed: ${maskSecrets(
+          `coder:template:push: ${what} failed: ${cluster.secrets.redact(
             message,
-            secrets,
           )}`,
         );
       };
@@ -259,14 +262,14 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
 
       throwIfAborted(signal);
       const fileId = await ctx.checkpoint({
-        key: `coder:template:push:${input.name}:upload:${sha256}`,
+        key: `coder:template:push:${cluster.name}:${organization}:${input.name}:upload:${sha256}`,
         fn: () =>
           coder
             .uploadFile(archive, { signal })
             .catch(fail(`uploading ${where}`)),
       });
       const versionId = await ctx.checkpoint({
-        key: `coder:template:push:${input.name}:version:${contentHash}`,
+        key: `coder:template:push:${cluster.name}:${organization}:${input.name}:version:${contentHash}`,
         fn: async () => {
           const version = await coder
             .createTemplateVersion(
@@ -303,7 +306,7 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
         for (const line of logs) {
           after = line.id;
           if (!line.output) continue;
-          const text = maskSecrets(`[${line.stage}] ${line.output}`, secrets);
+          const text = cluster.secrets.redact(`[${line.stage}] ${line.output}`);
           if (line.log_level === 'error') logger.error(text);
           else if (line.log_level === 'warn') logger.warn(text);
           else logger.info(text);
@@ -316,9 +319,8 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
           status === 'canceling'
         ) {
           throw new Error(
-            `coder:template:push: the provisioner job of ${where} ${status}: ${maskSecrets(
+            `coder:template:push: the provisioner job of ${where} ${status}: ${cluster.secrets.redact(
               version.job.error || 'no error message',
-              secrets,
             )}`,
           );
         }
@@ -335,7 +337,7 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
       let templateId: string;
       if (template) {
         await ctx.checkpoint({
-          key: `coder:template:push:${input.name}:promote:${versionId}`,
+          key: `coder:template:push:${cluster.name}:${organization}:${input.name}:promote:${versionId}`,
           fn: () =>
             coder
               .promoteTemplateVersion(template.id, versionId, signal)
@@ -345,7 +347,7 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
         logger.info(`promoted version ${versionId} of ${where}`);
       } else {
         templateId = await ctx.checkpoint({
-          key: `coder:template:push:${input.name}:create:${versionId}`,
+          key: `coder:template:push:${cluster.name}:${organization}:${input.name}:create:${versionId}`,
           fn: async () => {
             const createdTemplate = await coder
               .createTemplate(

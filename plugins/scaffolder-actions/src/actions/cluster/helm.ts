@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { maskSecrets } from './util';
+import { redact } from '@coder-platform/plugin-coder-platform-node';
 
 /** A failed helm invocation; its text is already masked. */
 export class HelmError extends Error {
@@ -37,14 +37,14 @@ export class HelmRunner {
   private constructor(
     private readonly binary: string,
     private readonly dir: string,
-    private readonly secrets: string[],
+    private readonly secrets: Iterable<string>,
     private readonly signal?: AbortSignal,
   ) {}
 
   static async create(options: {
     binary: string;
     kubeConfig: KubeConfig;
-    secrets?: string[];
+    secrets?: Iterable<string>;
     signal?: AbortSignal;
   }): Promise<HelmRunner> {
     const dir = await mkdtemp(join(tmpdir(), 'coder-platform-helm-'));
@@ -150,8 +150,8 @@ export class HelmRunner {
         (error, stdout, stderr) => {
           const out = opts.unmaskedStdout
             ? String(stdout)
-            : maskSecrets(String(stdout), this.secrets);
-          const err = maskSecrets(String(stderr), this.secrets).trim();
+            : redact(String(stdout), this.secrets);
+          const err = redact(String(stderr), this.secrets).trim();
           if (error) {
             if ((error as { code?: string }).code === 'ENOENT') {
               reject(
@@ -175,7 +175,7 @@ export class HelmRunner {
             reject(
               new HelmError(
                 `helm ${args[0]} failed: ${
-                  verdict || err || maskSecrets(error.message, this.secrets)
+                  verdict || err || redact(error.message, this.secrets)
                 }`,
                 err,
               ),

@@ -1,56 +1,71 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import yaml from 'yaml';
 import { createHelmReleaseAction } from './helmRelease';
 import { examples } from './helmRelease.examples';
 import { mockContext } from './__testUtils__/context';
+import { renderExampleInputs } from './__testUtils__/examples';
 import { fakeHelm } from './__testUtils__/fakeHelm';
+import { kubeClusterEntry } from './__testUtils__/fakeKube';
+import { startGke } from './__testUtils__/gke';
+import { startRecordingServer } from './__testUtils__/recordingServer';
 
-describe('helm:release examples', () => {
+describe('helm:release examples (as written; GKE contract server)', () => {
+  jest.setTimeout(30_000);
   const mockDir = createMockDirectory();
+  let apiServer: Awaited<ReturnType<typeof startRecordingServer>>;
+  let gke: Awaited<ReturnType<typeof startGke>>;
+  beforeAll(async () => {
+    apiServer = await startRecordingServer();
+    gke = await startGke(apiServer.url);
+  });
+  afterAll(async () => {
+    await gke.stop();
+    await apiServer.stop();
+  });
 
   it.each(examples.map(e => [e.description, e.example]))(
-    'runs "%s" through the handler',
+    'runs "%s" and makes exactly its helm call',
     async (_description, example) => {
       mockDir.setContent({ 'helm/keycloak-values.yaml': 'replicaCount: 2\n' });
       const helm = fakeHelm();
       const action = createHelmReleaseAction({
         config: new ConfigReader({
           coderPlatform: {
-            clusterActions: {
-              helm: { binary: helm.bin },
-              clusters: [
-                { name: 'dev', url: 'https://127.0.0.1:1', token: 't' },
-              ],
-            },
+            clusterActions: { helm: { binary: helm.bin } },
+            clusters: [kubeClusterEntry('dev', apiServer.url)],
+            ...gke.config,
           },
         }),
-        googleAccessToken: async () => 'google-token',
+        authClient: gke.authClient,
       });
-      const input = yaml.parse(example).steps[0].input;
-      if (input.cluster.endpoint) {
-        input.cluster = { endpoint: '10.0.0.1', caCertificate: 'Y2E=' };
-      }
-      if (input.secretValues) input.secretValues.auth.adminPassword = 'pw-123';
+      const [input] = renderExampleInputs('helm:release', example, {
+        'steps.gke.output.resourceName': gke.resourceName,
+        'secrets.keycloakAdminPassword': 'pw-123456',
+      });
       const ctx = mockContext(input, { workspacePath: mockDir.path });
       await action.handler(ctx);
-      const wanted =
-        input.state === 'absent'
-          ? []
-          : [
-              `${input.chart} ${
-                input.repoUrl ? `--repo ${input.repoUrl} ` : ''
-              }--version ${input.version}`,
-            ];
-      const upgrades = helm
+      const verbs = helm
         .calls()
-        .filter(c => c.startsWith('upgrade'))
-        .map(c => wanted.find(w => c.includes(w)) ?? c);
-      expect(upgrades).toEqual(wanted);
-      expect(ctx.output).toHaveBeenCalledWith(
-        'changed',
-        input.state !== 'absent',
-      );
+        .map(c => c.split(' ')[0])
+        .filter(v => v !== 'get' && v !== 'version');
+      if (input.state === 'absent') {
+        // Not installed on the fake: nothing to uninstall, nothing run.
+        expect(verbs).toEqual([]);
+        expect(ctx.output).toHaveBeenCalledWith('changed', false);
+      } else {
+        const [upgrade] = helm.calls().filter(c => c.startsWith('upgrade'));
+        expect(upgrade).toContain(
+          `upgrade --install ${input.name} ${input.chart} ${
+            input.repoUrl ? `--repo ${input.repoUrl} ` : ''
+          }--version ${input.version} -n ${input.namespace}`,
+        );
+        expect(verbs).toEqual(['upgrade']);
+        expect(ctx.output).toHaveBeenCalledWith('changed', true);
+      }
     },
   );
+
+  it('the GKE-named example resolved its cluster through the GKE API', () => {
+    expect(gke.getClusterCalls()).toBeGreaterThan(0);
+  });
 });

@@ -11,7 +11,7 @@ export const examples: TemplateExample[] = [
           action: 'helm:release',
           name: 'cert-manager',
           input: {
-            cluster: { name: 'dev' },
+            cluster: 'dev',
             name: 'cert-manager',
             namespace: 'cert-manager',
             repoUrl: 'https://charts.jetstack.io',
@@ -36,10 +36,7 @@ export const examples: TemplateExample[] = [
           action: 'helm:release',
           name: 'Keycloak',
           input: {
-            cluster: {
-              endpoint: '${{ steps.gke.output.endpoint }}',
-              caCertificate: '${{ steps.gke.output.caCertificate }}',
-            },
+            cluster: '${{ steps.gke.output.resourceName }}',
             name: 'main',
             namespace: 'keycloak',
             chart: 'oci://registry-1.docker.io/bitnamicharts/keycloak',
@@ -62,7 +59,7 @@ export const examples: TemplateExample[] = [
           action: 'helm:release',
           name: 'Remove monitoring',
           input: {
-            cluster: { name: 'dev' },
+            cluster: 'dev',
             name: 'main',
             namespace: 'monitoring',
             state: 'absent',

@@ -40,7 +40,7 @@ describe('helm:release with the real helm binary and API server', () => {
   it('installs, skips an unchanged re-run, upgrades, rolls back a failure atomically and uninstalls', async () => {
     const namespace = uniqueName('helm');
     const base = {
-      cluster: { name: 'local' },
+      cluster: 'local',
       name: 'demo',
       namespace,
       repoUrl: repo.url,
@@ -108,7 +108,7 @@ describe('helm:release with the real helm binary and API server', () => {
     await expect(failing).rejects.not.toThrow('sup3r-secret-pw');
     const helm = await HelmRunner.create({
       binary: PEERS_HELM_BIN,
-      kubeConfig: await resolveKubeConfig({ name: 'local' }, options),
+      kubeConfig: await resolveKubeConfig('local', options),
     });
     try {
       const meta = await helm.metadata('demo', namespace);
@@ -132,7 +132,7 @@ describe('helm:release with the real helm binary and API server', () => {
     const namespace = uniqueName('helm-atomic');
     await expect(
       run({
-        cluster: { name: 'local' },
+        cluster: 'local',
         name: 'broken',
         namespace,
         repoUrl: repo.url,

@@ -2,24 +2,28 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createHelmReleaseAction } from './helmRelease';
 import { leafStrings, mergeValues } from './values';
-import { maskSecrets } from './util';
+import { redact } from '@coder-platform/plugin-coder-platform-node';
 import { loggedText, mockContext } from './__testUtils__/context';
 import { fakeHelm } from './__testUtils__/fakeHelm';
 
 const config = (binary: string) =>
   new ConfigReader({
     coderPlatform: {
-      clusterActions: {
-        helm: { binary },
-        clusters: [
-          { name: 'dev', url: 'https://127.0.0.1:1', token: 'cluster-token' },
-        ],
-      },
+      clusterActions: { helm: { binary } },
+      clusters: [
+        {
+          name: 'dev',
+          kubernetes: {
+            url: 'https://127.0.0.1:1',
+            auth: { type: 'token', token: 'cluster-token' },
+          },
+        },
+      ],
     },
   });
 
 const base = {
-  cluster: { name: 'dev' },
+  cluster: 'dev',
   name: 'demo',
   namespace: 'demo',
   repoUrl: 'https://charts.example.com',
@@ -30,7 +34,7 @@ const base = {
 describe('helm:release', () => {
   const mockDir = createMockDirectory();
 
-  it.each([
+  it.each<[Record<string, unknown>, string]>([
     [{ ...base, chart: undefined }, 'helm:release: chart is required'],
     [
       { ...base, version: undefined },
@@ -50,9 +54,21 @@ describe('helm:release', () => {
       'valuesFiles list.yaml must hold a YAML map',
     ],
     [
-      { ...base, cluster: { name: 'other' } },
-      'cluster.name "other" is not configured',
+      { ...base, cluster: 'other' },
+      'cluster: "other" is neither a cluster of coderPlatform.clusters (dev)',
     ],
+    ...[
+      '^1.2.3',
+      '1.x',
+      '~1.2',
+      '>=1.0.0',
+      '1.2',
+      'latest',
+      '1.2.3 || 2.0.0',
+    ].map((version): [Record<string, unknown>, string] => [
+      { ...base, version },
+      `helm:release: version "${version}" is not an exact semver version`,
+    ]),
   ])('rejects %j naming the field', async (input, message) => {
     mockDir.setContent({ 'list.yaml': '- a\n- b\n' });
     const helm = fakeHelm();
@@ -100,7 +116,9 @@ describe('helm:release', () => {
     );
     expect(ctx.checkpoint).toHaveBeenCalledWith(
       expect.objectContaining({
-        key: expect.stringMatching(/^helm:release:demo\/demo:demo@1\.2\.3:/),
+        key: expect.stringMatching(
+          /^helm:release:dev:demo\/demo:demo@1\.2\.3:/,
+        ),
       }),
     );
   });
@@ -150,9 +168,7 @@ describe('helm:release', () => {
         c: ['secret-two', 42],
       });
       expect(secrets).toEqual(['secret-one', 'secret-two', '42']);
-      expect(maskSecrets('x secret-one y secret-two', secrets)).toBe(
-        'x *** y ***',
-      );
+      expect(redact('x secret-one y secret-two', secrets)).toBe('x *** y ***');
     });
   });
 });

@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readFile } from 'node:fs/promises';
 import yaml from 'yaml';
-import { ClusterActionsOptions, resolveKubeConfig } from './clusterAccess';
+import { ClusterActionsOptions, resolveCluster } from './clusterAccess';
 import { HelmReleaseMetadata, HelmRunner } from './helm';
 import { examples } from './helmRelease.examples';
 import { clusterInput, namespaceName } from './inputProperties';
@@ -18,6 +18,10 @@ export function helmBinary(options: ClusterActionsOptions): string {
     ) ?? 'helm'
   );
 }
+
+/** An exact semver version (optionally v-prefixed); ranges such as `^1.2` or `1.x` would upgrade on every run. */
+export const EXACT_VERSION =
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 function chartName(chart: string): string {
   return chart.startsWith('oci://')
@@ -79,10 +83,13 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
         version: z =>
           z
             .string()
-            .min(1)
+            .regex(
+              EXACT_VERSION,
+              'must be an exact semver version, e.g. 1.17.4',
+            )
             .optional()
             .describe(
-              'Exact chart version to pin, e.g. v1.17.4; required unless state is absent',
+              'Exact chart version to pin (semver, e.g. v1.17.4; no ranges); required unless state is absent',
             ),
         values: z =>
           z
@@ -166,6 +173,11 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
             'helm:release: version is required (pin the chart version)',
           );
         }
+        if (!EXACT_VERSION.test(input.version)) {
+          throw new InputError(
+            `helm:release: version "${input.version}" is not an exact semver version (e.g. 1.17.4 or v1.17.4); ranges would upgrade the release on every run`,
+          );
+        }
         if (input.chart.startsWith('oci://') && input.repoUrl) {
           throw new InputError(
             'helm:release: give repoUrl only for repository charts, not with an oci:// chart',
@@ -203,11 +215,13 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
         input.values as Record<string, unknown> | undefined,
         input.secretValues as Record<string, unknown> | undefined,
       );
-      const secrets = leafStrings(input.secretValues ?? {});
+      const cluster = resolveCluster(input.cluster, options);
+      const secrets = cluster.secrets;
+      leafStrings(input.secretValues ?? {}).forEach(s => secrets.add(s));
 
       const helm = await HelmRunner.create({
         binary: helmBinary(options),
-        kubeConfig: await resolveKubeConfig(input.cluster, options),
+        kubeConfig: await cluster.kubeConfig(),
         secrets,
         signal,
       });
@@ -241,7 +255,7 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
             return;
           }
           await ctx.checkpoint({
-            key: `helm:release:uninstall:${input.namespace}/${input.name}`,
+            key: `helm:release:${cluster.name}:uninstall:${input.namespace}/${input.name}`,
             fn: async () => {
               await helm.run([
                 'uninstall',
@@ -329,9 +343,9 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
             : []),
         ];
         await ctx.checkpoint({
-          key: `helm:release:${input.namespace}/${input.name}:${name}@${
-            input.version
-          }:${digest({
+          key: `helm:release:${cluster.name}:${input.namespace}/${
+            input.name
+          }:${name}@${input.version}:${digest({
             values: mergeValues(
               ...fileValues,
               input.values as Record<string, unknown> | undefined,

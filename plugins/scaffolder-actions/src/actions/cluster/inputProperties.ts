@@ -11,38 +11,20 @@ type SchemaCallback = Extract<
 export type Z = Parameters<SchemaCallback>[0];
 
 /**
- * Which Kubernetes cluster an action talks to: a cluster named in app-config
- * (a kubeconfig file, or URL + CA + credentials), or the outputs of
- * `gcp:gke:cluster` (endpoint + CA), authenticated with a Google access token
- * from Application Default Credentials, as GKE expects.
+ * Which cluster an action talks to: a cluster name from
+ * `coderPlatform.clusters[].name`, or a GKE resource name
+ * `projects/<project>/locations/<location>/clusters/<name>` in a project of
+ * `coderPlatform.gke.allowedProjects` (the `resourceName` output of
+ * `gcp:gke:cluster`). Endpoints, CAs, URLs and tokens are never input: the
+ * backend resolves them itself.
  */
 export const clusterInput = (z: Z) =>
   z
-    .object({
-      name: z
-        .string()
-        .min(1)
-        .optional()
-        .describe(
-          'Name of a cluster in app-config: coderPlatform.clusterActions.clusters[].name (kubeconfig or URL + CA + token) or coderPlatform.clusters[].name (its kubernetes block)',
-        ),
-      endpoint: z
-        .string()
-        .min(1)
-        .optional()
-        .describe(
-          'API server endpoint, as output by gcp:gke:cluster (an IP or https URL); authenticated with a Google access token from Application Default Credentials',
-        ),
-      caCertificate: z
-        .string()
-        .min(1)
-        .optional()
-        .describe(
-          'Base64-encoded PEM CA certificate of the API server, as output by gcp:gke:cluster',
-        ),
-    })
+    .string()
+    .min(1)
+    .max(200)
     .describe(
-      'The Kubernetes cluster: either `name` (from app-config) or `endpoint` + `caCertificate` (from gcp:gke:cluster)',
+      'The cluster: a name from coderPlatform.clusters[] in app-config, or a GKE resource name projects/<project>/locations/<location>/clusters/<name> (the resourceName output of gcp:gke:cluster) in a project of coderPlatform.gke.allowedProjects',
     );
 
 /** Namespace name as Kubernetes accepts it (RFC 1123 label). */

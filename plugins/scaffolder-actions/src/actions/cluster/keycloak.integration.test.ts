@@ -2,6 +2,10 @@ import { createKeycloakAdminPasswordClient } from '@coder-platform/plugin-coder-
 import { createKeycloakClientAction } from './keycloakClient';
 import { createKeycloakRealmAction } from './keycloakRealm';
 import { readSecretValue } from './kubernetes';
+import {
+  SMTP_PASSWORD_ATTRIBUTE,
+  smtpPasswordMatches,
+} from './smtpPasswordDigest';
 import { loggedText, mockContext } from './__testUtils__/context';
 import { keycloakPeer, kubePeer, uniqueName } from './__testUtils__/peers';
 
@@ -10,7 +14,20 @@ jest.setTimeout(120_000);
 describe('keycloak:realm and keycloak:client against the local Keycloak', () => {
   const keycloak = keycloakPeer();
   const kube = kubePeer();
-  const options = { config: kube.config() };
+  const options = {
+    config: kube.config(
+      {},
+      {
+        dev: { keycloak: keycloak.keycloak() },
+        local: {
+          keycloak: {
+            ...keycloak.keycloak(),
+            admin: { username: 'admin', password: 'wrong-pw-123' },
+          },
+        },
+      },
+    ),
+  };
   const realmAction = createKeycloakRealmAction(options);
   const clientAction = createKeycloakClientAction(options);
   const api = kube.api();
@@ -28,7 +45,7 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
     secrets = {},
   ) => {
     const ctx = mockContext(input, {
-      secrets: { ...keycloak.secrets, ...secrets },
+      secrets,
     });
     await action.handler(ctx);
     return { ctx, out: Object.fromEntries(ctx.output.mock.calls) };
@@ -41,7 +58,7 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
 
   it('creates the realm with the seed settings, updates it, and re-runs as a no-op', async () => {
     const input = {
-      keycloak: keycloak.input,
+      cluster: 'dev',
       realm,
       smtp: {
         host: 'smtp.example.com',
@@ -86,7 +103,7 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
     );
     expect(updated.out.changed).toBe(true);
     expect(updated.ctx.logger.info).toHaveBeenCalledWith(
-      `updated realm "${realm}": verifyEmail, ssoSessionIdleTimeout`,
+      `updated realm "${realm}" in cluster "dev": verifyEmail, ssoSessionIdleTimeout`,
     );
     const after = (await kc.realms.findOne({ realm }))!;
     expect(after).toMatchObject({
@@ -104,12 +121,12 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
     async (clientId, groups) => {
       const namespace = uniqueName(`kc-${clientId}`);
       const input = {
-        keycloak: keycloak.input,
+        cluster: 'dev',
         realm,
         clientId,
         rootUrl: `https://${clientId}.dev.example.com`,
         groupsMapper: groups,
-        cluster: { name: 'local' },
+
         secret: { name: `${clientId}-oidc`, namespace },
       };
       const created = await run(clientAction, input);
@@ -153,12 +170,12 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
   it('updates redirect URIs and mappers, and rewrites a rotated secret', async () => {
     const namespace = uniqueName('kc-rotate');
     const input = {
-      keycloak: keycloak.input,
+      cluster: 'dev',
       realm,
       clientId: 'rotating',
       rootUrl: 'https://rotating.dev.example.com',
       groupsMapper: false,
-      cluster: { name: 'local' },
+
       secret: { name: 'rotating-oidc', namespace, key: 'secret' },
     };
     await run(clientAction, input);
@@ -193,14 +210,71 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
   });
 
   it('names a wrong admin password without echoing it', async () => {
-    const error = await run(
-      realmAction,
-      { keycloak: keycloak.input, realm },
-      { keycloakAdminPassword: 'wrong-pw-123' },
-    ).catch(e => e);
+    const error = await run(realmAction, { cluster: 'local', realm }).catch(
+      e => e,
+    );
     expect(error.message).toMatch(
-      /refused admin "admin" in realm "master" \(HTTP 40[01]\): check the Keycloak URL/,
+      /cluster "local": Keycloak login failed: .*refused admin "admin" in realm "master" \(HTTP 40[01]\)/,
     );
     expect(error.message).not.toContain('wrong-pw-123');
+  });
+
+  it('writes a changed SMTP password (Keycloak never returns it) and keeps an unchanged one', async () => {
+    const mailRealm = uniqueName('mail');
+    const input = {
+      cluster: 'dev',
+      realm: mailRealm,
+      smtp: {
+        host: 'smtp.example.com',
+        port: 587,
+        from: 'noreply@example.com',
+        user: 'mailer',
+      },
+    };
+    try {
+      await run(realmAction, input, { smtpPassword: 'first-pa55word' });
+      const same = await run(realmAction, input, {
+        smtpPassword: 'first-pa55word',
+      });
+      expect(same.out.changed).toBe(false);
+      const changed = await run(realmAction, input, {
+        smtpPassword: 'second-pa55word',
+      });
+      expect(changed.out.changed).toBe(true);
+      expect(changed.ctx.logger.info).toHaveBeenCalledWith(
+        `updated realm "${mailRealm}" in cluster "dev": smtpServer.password`,
+      );
+      const rep = (await (
+        await admin()
+      ).realms.findOne({
+        realm: mailRealm,
+      })) as Record<string, any>;
+      expect(
+        smtpPasswordMatches(
+          rep.attributes?.[SMTP_PASSWORD_ATTRIBUTE],
+          'second-pa55word',
+        ),
+      ).toBe(true);
+      expect(JSON.stringify(rep)).not.toContain('second-pa55word');
+      const after = await run(realmAction, input, {
+        smtpPassword: 'second-pa55word',
+      });
+      expect(after.out.changed).toBe(false);
+    } finally {
+      await (await admin()).realms.del({ realm: mailRealm }).catch(() => {});
+    }
+  });
+
+  it('two runs racing to create the same realm both succeed, one creates it', async () => {
+    const raced = uniqueName('race');
+    try {
+      const results = await Promise.all(
+        [1, 2, 3].map(() => run(realmAction, { cluster: 'dev', realm: raced })),
+      );
+      expect(results.filter(r => r.out.created)).toHaveLength(1);
+      expect(results.every(r => r.out.realm === raced)).toBe(true);
+    } finally {
+      await (await admin()).realms.del({ realm: raced }).catch(() => {});
+    }
   });
 });

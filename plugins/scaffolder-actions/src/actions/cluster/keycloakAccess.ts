@@ -3,89 +3,62 @@ import {
   createKeycloakAdminClient,
   createKeycloakAdminPasswordClient,
 } from '@coder-platform/plugin-coder-platform-node';
+import type { ResolvedCluster } from '@coder-platform/plugin-coder-platform-node';
 import KeycloakAdminClient from '@keycloak/keycloak-admin-client';
-import { ClusterActionsOptions } from './clusterAccess';
-import { Z } from './inputProperties';
+import { ClusterActionsOptions, resolveCluster } from './clusterAccess';
 import { isTransient, withRetry } from './util';
 
-/** The `keycloak` input of keycloak:realm and keycloak:client. */
-export interface KeycloakRef {
-  baseUrl?: string;
-  adminUsername?: string;
-  adminPasswordSecret?: string;
-  name?: string;
+/**
+ * Logs in to the Keycloak of the cluster a template named, as the admin
+ * identity of the cluster model: `coderPlatform.clusters[].keycloak.admin`
+ * for a configured cluster, or for a GKE-named cluster the Keycloak Ingress
+ * host and the admin Secret of that cluster (`coderPlatform.gke.keycloak`).
+ * The Keycloak URL and the admin credentials never come from template input.
+ */
+export async function connectKeycloak(
+  cluster: unknown,
+  options: ClusterActionsOptions,
+  field = 'cluster',
+): Promise<KeycloakAdminClient> {
+  return (await connectClusterKeycloak(cluster, options, field)).client;
 }
 
-export const keycloakInput = (z: Z) =>
-  z
-    .object({
-      baseUrl: z
-        .string()
-        .url()
-        .optional()
-        .describe(
-          'Keycloak base URL, e.g. https://keycloak.dev.example.com; the admin logs in to the master realm through admin-cli',
-        ),
-      adminUsername: z
-        .string()
-        .optional()
-        .describe('Admin user of the master realm; default admin'),
-      adminPasswordSecret: z
-        .string()
-        .optional()
-        .describe(
-          'Name of the task secret holding the admin password; default keycloakAdminPassword',
-        ),
-      name: z
-        .string()
-        .optional()
-        .describe(
-          'Instead of baseUrl: a cluster in app-config (coderPlatform.clusters[].keycloak) whose confidential client has realm-management roles',
-        ),
-    })
-    .describe('How to reach Keycloak as an administrator');
-
-/** Logs in to Keycloak as described by the input, app-config and task secrets. */
-export async function connectKeycloak(
-  ref: KeycloakRef | undefined,
-  secrets: Record<string, string> | undefined,
+/** {@link connectKeycloak}, also returning the resolved cluster (for its secrets). */
+export async function connectClusterKeycloak(
+  cluster: unknown,
   options: ClusterActionsOptions,
-): Promise<KeycloakAdminClient> {
-  if (ref?.name) {
-    const cluster = (
-      options.config.getOptionalConfigArray('coderPlatform.clusters') ?? []
-    ).find(c => c.getOptionalString('name') === ref.name);
-    const kc = cluster?.getOptionalConfig('keycloak');
-    if (!kc) {
-      throw new InputError(
-        `keycloak.name "${ref.name}" has no keycloak block in coderPlatform.clusters of app-config`,
-      );
-    }
-    return createKeycloakAdminClient({
-      baseUrl: kc.getString('baseUrl'),
-      realm: kc.getOptionalString('loginRealm') ?? 'master',
-      loginRealm: kc.getOptionalString('loginRealm'),
-      clientId: kc.getString('clientId'),
-      clientSecret: kc.getString('clientSecret'),
-    });
-  }
-  if (!ref?.baseUrl) {
-    throw new InputError(
-      'keycloak: give keycloak.baseUrl (with the admin password in a task secret) or keycloak.name (a cluster in app-config)',
+  field = 'cluster',
+): Promise<{ client: KeycloakAdminClient; cluster: ResolvedCluster }> {
+  const resolved = resolveCluster(cluster, options, field);
+  try {
+    const admin = await resolved.keycloakAdmin();
+    const c = admin.credentials;
+    const client =
+      c.type === 'password'
+        ? await createKeycloakAdminPasswordClient({
+            baseUrl: admin.baseUrl,
+            loginRealm: admin.loginRealm,
+            username: c.username,
+            password: c.password,
+          })
+        : await createKeycloakAdminClient({
+            baseUrl: admin.baseUrl,
+            realm: admin.loginRealm,
+            loginRealm: admin.loginRealm,
+            clientId: c.clientId,
+            clientSecret: c.clientSecret,
+          });
+    return { client, cluster: resolved };
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new Error(
+      `cluster "${
+        resolved.name
+      }": Keycloak login failed: ${resolved.secrets.redact(
+        (error as Error).message,
+      )}`,
     );
   }
-  const secretName = ref.adminPasswordSecret ?? 'keycloakAdminPassword';
-  const password = secrets?.[secretName];
-  if (!password) {
-    throw new InputError(
-      `keycloak: the task secret "${secretName}" with the Keycloak admin password is missing`,
-    );
-  }
-  return createKeycloakAdminPasswordClient({
-    baseUrl: ref.baseUrl,
-    username: ref.adminUsername ?? 'admin',
-    password,
-  });
 }
 
 /** Keycloak's error text (its `errorMessage`/`error`), never request bodies. */

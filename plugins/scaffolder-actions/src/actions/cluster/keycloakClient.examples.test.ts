@@ -1,43 +1,41 @@
 import { ConfigReader } from '@backstage/config';
-import yaml from 'yaml';
 import { createKeycloakClientAction } from './keycloakClient';
 import { examples } from './keycloakClient.examples';
 import { mockContext } from './__testUtils__/context';
-import { startFakeKeycloak } from './__testUtils__/fakeKeycloak';
+import { renderExampleInputs } from './__testUtils__/examples';
+import {
+  fakeKeycloakBlock,
+  startFakeKeycloak,
+} from './__testUtils__/fakeKeycloak';
+import { kubeClusterEntry } from './__testUtils__/fakeKube';
 
-describe('keycloak:client examples', () => {
+describe('keycloak:client examples (as written, dry run)', () => {
   it.each(examples.map(e => [e.description, e.example]))(
-    'runs "%s" as a dry run',
+    'runs "%s": logs in as the configured admin, reads the client, writes nothing',
     async (_description, example) => {
       const keycloak = await startFakeKeycloak();
       try {
         const action = createKeycloakClientAction({
           config: new ConfigReader({
             coderPlatform: {
-              clusterActions: {
-                clusters: [
-                  { name: 'dev', url: 'https://127.0.0.1:1', token: 't' },
-                ],
-              },
+              clusters: [
+                kubeClusterEntry('dev', 'http://127.0.0.1:1', {
+                  keycloak: fakeKeycloakBlock(keycloak.url),
+                }),
+              ],
             },
           }),
-          googleAccessToken: async () => 'google-token',
         });
-        const input = yaml.parse(example).steps[0].input;
-        input.keycloak.baseUrl = keycloak.url;
-        if (input.cluster.endpoint) {
-          input.cluster = { endpoint: '10.0.0.1', caCertificate: 'Y2E=' };
-        }
-        const ctx = mockContext(input, {
-          isDryRun: true,
-          secrets: { keycloakAdminPassword: 'admin-pw' },
-        });
+        const [input] = renderExampleInputs('keycloak:client', example);
+        const ctx = mockContext(input, { isDryRun: true });
         await action.handler(ctx);
         expect(ctx.logger.info).toHaveBeenCalledWith(
-          expect.stringContaining(
-            `dry run: would create client "${input.clientId}"`,
-          ),
+          `dry run: would create client "${input.clientId}" in realm "${input.realm}" and write its secret to ${input.secret.namespace}/${input.secret.name}`,
         );
+        expect(keycloak.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+          'POST /realms/master/protocol/openid-connect/token',
+          `GET /admin/realms/${input.realm}/clients/?clientId=${input.clientId}`,
+        ]);
         expect(keycloak.mutations()).toEqual([]);
       } finally {
         await keycloak.stop();

@@ -12,11 +12,10 @@ export const examples: TemplateExample[] = [
           action: 'keycloak:client',
           name: 'oauth2-proxy client',
           input: {
-            keycloak: { baseUrl: 'https://keycloak.dev.example.com' },
             realm: 'example-com',
             clientId: 'auth',
             rootUrl: 'https://auth.dev.example.com',
-            cluster: { name: 'dev' },
+            cluster: 'dev',
             secret: { name: 'oauth2-proxy-client', namespace: 'oauth2-proxy' },
           },
         },
@@ -33,15 +32,11 @@ export const examples: TemplateExample[] = [
           action: 'keycloak:client',
           name: 'Coder OIDC client',
           input: {
-            keycloak: { baseUrl: 'https://keycloak.dev.example.com' },
             realm: 'example-com',
             clientId: 'coder',
             rootUrl: 'https://coder.dev.example.com',
             groupsMapper: false,
-            cluster: {
-              endpoint: '${{ steps.gke.output.endpoint }}',
-              caCertificate: '${{ steps.gke.output.caCertificate }}',
-            },
+            cluster: 'dev',
             secret: {
               name: 'coder-oidc',
               namespace: 'coder',

@@ -1,16 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  ClusterActionsOptions,
-  fieldManager,
-  resolveKubeConfig,
-} from './clusterAccess';
+import { ClusterActionsOptions, fieldManager } from './clusterAccess';
 import { clusterInput, targetSecretInput } from './inputProperties';
 import {
-  connectKeycloak,
+  connectClusterKeycloak,
   keycloakErrorMessage,
-  keycloakInput,
   retryKeycloak,
 } from './keycloakAccess';
+import { assertRedirectUris } from './redirectUris';
 import { examples } from './keycloakClient.examples';
 import { applySecret, ObjectApi, readSecretValue } from './kubernetes';
 import { stableStringify, throwIfAborted } from './util';
@@ -94,7 +90,10 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
     supportsDryRun: true,
     schema: {
       input: {
-        keycloak: keycloakInput,
+        cluster: z =>
+          clusterInput(z).describe(
+            'The cluster whose Keycloak holds the client and which receives the client secret as a Kubernetes Secret',
+          ),
         realm: z =>
           z.string().min(1).describe('Realm of the client, e.g. example-com'),
         clientId: z =>
@@ -114,7 +113,9 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
           z
             .array(z.string())
             .optional()
-            .describe('Valid redirect URIs; default ["<rootUrl>/*"]'),
+            .describe(
+              'Valid redirect URIs: absolute https URLs (http only for localhost), a * wildcard only at the end of the path; default ["<rootUrl>/*"]',
+            ),
         webOrigins: z =>
           z
             .array(z.string())
@@ -141,7 +142,6 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
             .describe(
               'Add group membership (full path) as the "groups" claim; default true',
             ),
-        cluster: clusterInput,
         secret: z =>
           targetSecretInput(z).describe(
             'Kubernetes Secret receiving the client secret (key "client-secret" unless key is given) and the client id (key "client-id")',
@@ -170,6 +170,8 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
     async handler(ctx) {
       const { input, logger, signal } = ctx;
       const rootUrl = input.rootUrl.replace(/\/+$/, '');
+      assertRedirectUris('redirectUris', input.redirectUris ?? []);
+      assertRedirectUris('rootUrl', [rootUrl]);
       const desired: Record<string, unknown> = {
         clientId: input.clientId,
         name: input.name ?? input.clientId,
@@ -194,15 +196,16 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
       const secretName = `${input.secret.namespace}/${input.secret.name}`;
       const where = `client "${input.clientId}" in realm "${input.realm}"`;
 
-      const kc = await connectKeycloak(input.keycloak, ctx.secrets, options);
-      const api = ObjectApi.create(
-        await resolveKubeConfig(input.cluster, options),
+      const { client: kc, cluster } = await connectClusterKeycloak(
+        input.cluster,
+        options,
       );
+      const api = ObjectApi.create(await cluster.kubeConfig());
       const realm = input.realm;
       const fail = (what: string) => (error: unknown) => {
         throw new Error(
-          `keycloak:client: ${what} ${where} failed: ${keycloakErrorMessage(
-            error,
+          `keycloak:client: ${what} ${where} failed: ${cluster.secrets.redact(
+            keycloakErrorMessage(error),
           )}`,
         );
       };
@@ -260,7 +263,7 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
       let changed = false;
       if (!existing) {
         id = await ctx.checkpoint({
-          key: `keycloak:client:${realm}:${input.clientId}:create`,
+          key: `keycloak:client:${cluster.name}:${realm}:${input.clientId}:create`,
           fn: async () => {
             const again = await kc.clients.find({
               realm,
@@ -278,7 +281,7 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
       } else {
         if (clientDiffs.length > 0) {
           await ctx.checkpoint({
-            key: `keycloak:client:${realm}:${
+            key: `keycloak:client:${cluster.name}:${realm}:${
               input.clientId
             }:update:${stableStringify(clientDiffs)}`,
             fn: async () => {
@@ -298,7 +301,7 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
         for (const mapper of mapperDiffs) {
           const have = currentMappers.find(c => c.name === mapper.name);
           await ctx.checkpoint({
-            key: `keycloak:client:${realm}:${input.clientId}:mapper:${mapper.name}`,
+            key: `keycloak:client:${cluster.name}:${realm}:${input.clientId}:mapper:${mapper.name}`,
             fn: async () => {
               if (have) {
                 await retryKeycloak(
@@ -326,13 +329,13 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
       throwIfAborted(signal);
       // The secret is read here and only handed to the API server.
       const secretResult = await ctx.checkpoint({
-        key: `keycloak:client:${realm}:${input.clientId}:secret:${secretName}`,
+        key: `keycloak:client:${cluster.name}:${realm}:${input.clientId}:secret:${secretName}`,
         fn: async () => {
           const credential = await retryKeycloak(
             () => kc.clients.getClientSecret({ realm, id }),
             signal,
           ).catch(fail('reading the secret of'));
-          const value = credential.value;
+          const value = cluster.secrets.add(credential.value);
           if (!value) {
             throw new Error(
               `keycloak:client: Keycloak returned no secret for ${where}`,

@@ -1,9 +1,12 @@
 import { ConfigReader } from '@backstage/config';
-import yaml from 'yaml';
 import { createKeycloakRealmAction } from './keycloakRealm';
 import { examples } from './keycloakRealm.examples';
 import { mockContext } from './__testUtils__/context';
-import { startFakeKeycloak } from './__testUtils__/fakeKeycloak';
+import { renderExampleInputs } from './__testUtils__/examples';
+import {
+  fakeKeycloakBlock,
+  startFakeKeycloak,
+} from './__testUtils__/fakeKeycloak';
 
 describe('keycloak:realm examples', () => {
   it.each(examples.map(e => [e.description, e.example]))(
@@ -12,22 +15,27 @@ describe('keycloak:realm examples', () => {
       const keycloak = await startFakeKeycloak();
       try {
         const action = createKeycloakRealmAction({
-          config: new ConfigReader({}),
+          config: new ConfigReader({
+            coderPlatform: {
+              clusters: [
+                { name: 'dev', keycloak: fakeKeycloakBlock(keycloak.url) },
+              ],
+            },
+          }),
         });
-        const input = yaml.parse(example).steps[0].input;
-        input.keycloak.baseUrl = keycloak.url;
+        const [input] = renderExampleInputs('keycloak:realm', example);
         const ctx = mockContext(input, {
           isDryRun: true,
-          secrets: {
-            keycloakAdminPassword: 'admin-pw',
-            smtpPassword: 'smtp-pw',
-          },
+          secrets: { smtpPassword: 'smtp-pw' },
         });
         await action.handler(ctx);
         expect(ctx.logger.info).toHaveBeenCalledWith(
-          `dry run: would create realm "${input.realm}"`,
+          `dry run: would create realm "${input.realm}" in cluster "dev"`,
         );
-        expect(keycloak.mutations()).toEqual([]);
+        expect(keycloak.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+          'POST /realms/master/protocol/openid-connect/token',
+          `GET /admin/realms/${input.realm}`,
+        ]);
       } finally {
         await keycloak.stop();
       }

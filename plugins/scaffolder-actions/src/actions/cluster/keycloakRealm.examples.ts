@@ -11,7 +11,7 @@ export const examples: TemplateExample[] = [
           action: 'keycloak:realm',
           name: 'Keycloak realm',
           input: {
-            keycloak: { baseUrl: 'https://keycloak.dev.example.com' },
+            cluster: 'dev',
             realm: 'example-com',
           },
         },
@@ -27,10 +27,7 @@ export const examples: TemplateExample[] = [
           action: 'keycloak:realm',
           name: 'Keycloak realm with mail',
           input: {
-            keycloak: {
-              baseUrl: 'https://keycloak.dev.example.com',
-              adminPasswordSecret: 'keycloakAdminPassword',
-            },
+            cluster: 'dev',
             realm: 'example-com',
             displayName: 'Example',
             sessions: {

@@ -1,14 +1,19 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterActionsOptions } from './clusterAccess';
+import { clusterInput } from './inputProperties';
 import {
-  connectKeycloak,
+  connectClusterKeycloak,
   keycloakErrorMessage,
-  keycloakInput,
   retryKeycloak,
 } from './keycloakAccess';
 import { examples } from './keycloakRealm.examples';
-import { digest, throwIfAborted } from './util';
+import {
+  SMTP_PASSWORD_ATTRIBUTE,
+  smtpPasswordDigest,
+  smtpPasswordMatches,
+} from './smtpPasswordDigest';
+import { digest, sleep, throwIfAborted } from './util';
 
 /** Realm settings from the seed (`automate/roles/keycloak/defaults/main/realms.yml`). */
 export const SEED_REALM_DEFAULTS = {
@@ -25,6 +30,10 @@ export const SEED_REALM_DEFAULTS = {
   ssoSessionMaxLifespan: 43200,
   ssoSessionMaxLifespanRememberMe: 864000,
 } as const;
+
+/** How long a run that lost a create race waits for the winner's realm (polls × ms). */
+const RACE_POLLS = 40;
+const RACE_POLL_MS = 500;
 
 const SESSION_KEYS = [
   'ssoSessionIdleTimeout',
@@ -47,7 +56,10 @@ export function createKeycloakRealmAction(options: ClusterActionsOptions) {
     supportsDryRun: true,
     schema: {
       input: {
-        keycloak: keycloakInput,
+        cluster: z =>
+          clusterInput(z).describe(
+            'The cluster whose Keycloak to administer (URL and admin identity from the cluster model)',
+          ),
         realm: z =>
           z
             .string()
@@ -207,44 +219,62 @@ export function createKeycloakRealmAction(options: ClusterActionsOptions) {
         desired.smtpServer = smtpServer;
       }
 
-      const kc = await connectKeycloak(input.keycloak, ctx.secrets, options);
-      const where = `realm "${input.realm}"`;
-      let existing: Record<string, any> | undefined;
-      try {
-        existing = (await retryKeycloak(
-          () => kc.realms.findOne({ realm: input.realm }),
-          signal,
-        )) as Record<string, any> | undefined;
-      } catch (error) {
+      const { client: kc, cluster } = await connectClusterKeycloak(
+        input.cluster,
+        options,
+      );
+      cluster.secrets.add(smtpPassword);
+      const where = `realm "${input.realm}" in cluster "${cluster.name}"`;
+      const fail = (what: string) => (error: unknown) => {
         throw new Error(
-          `keycloak:realm: reading ${where} failed: ${keycloakErrorMessage(
-            error,
+          `keycloak:realm: ${what} ${where} failed: ${cluster.secrets.redact(
+            keycloakErrorMessage(error),
           )}`,
         );
-      }
+      };
+      const read = () =>
+        retryKeycloak(
+          () => kc.realms.findOne({ realm: input.realm }),
+          signal,
+        ).catch(fail('reading')) as Promise<Record<string, any> | undefined>;
+      let existing = await read();
 
-      const differences = existing
-        ? Object.keys(desired).filter(key => {
-            if (key === 'smtpServer') {
-              const want = desired.smtpServer as Record<string, string>;
-              const have = (existing!.smtpServer ?? {}) as Record<
-                string,
-                string
-              >;
-              return Object.keys(want).some(
-                k => String(have[k] ?? '') !== want[k],
-              );
-            }
-            return existing![key] !== desired[key];
-          })
-        : Object.keys(desired);
-      const withPassword = () =>
+      const diff = (have: Record<string, any> | undefined) => {
+        if (!have) return Object.keys(desired);
+        const keys = Object.keys(desired).filter(key => {
+          if (key === 'smtpServer') {
+            const want = desired.smtpServer as Record<string, string>;
+            const current = (have.smtpServer ?? {}) as Record<string, string>;
+            return Object.keys(want).some(
+              k => String(current[k] ?? '') !== want[k],
+            );
+          }
+          return have[key] !== desired[key];
+        });
+        // Keycloak never returns the SMTP password: compare its digest.
+        if (
+          smtpPassword &&
+          !smtpPasswordMatches(
+            have.attributes?.[SMTP_PASSWORD_ATTRIBUTE],
+            smtpPassword,
+          )
+        ) {
+          keys.push('smtpServer.password');
+        }
+        return keys;
+      };
+      let differences = diff(existing);
+      const withPassword = (have: Record<string, any> | undefined) =>
         smtpPassword
           ? {
               ...desired,
               smtpServer: {
                 ...(desired.smtpServer as object),
                 password: smtpPassword,
+              },
+              attributes: {
+                ...(have?.attributes ?? {}),
+                [SMTP_PASSWORD_ATTRIBUTE]: smtpPasswordDigest(smtpPassword),
               },
             }
           : desired;
@@ -268,37 +298,53 @@ export function createKeycloakRealmAction(options: ClusterActionsOptions) {
         return;
       }
       throwIfAborted(signal);
-      await ctx.checkpoint({
-        key: `keycloak:realm:${input.realm}:${
+      const outcome = await ctx.checkpoint({
+        key: `keycloak:realm:${cluster.name}:${input.realm}:${
           existing ? 'update' : 'create'
-        }:${digest(desired)}`,
-        fn: async () => {
-          try {
-            if (existing) {
-              await retryKeycloak(
-                () => kc.realms.update({ realm: input.realm }, withPassword()),
-                signal,
-              );
-            } else {
-              await kc.realms.create(withPassword());
+        }:${digest({ desired, differences })}`,
+        fn: async (): Promise<'created' | 'updated' | 'unchanged'> => {
+          let have = existing;
+          // Get-or-create. A run that loses a race gets 409, or 400
+          // "Database operation failed" while the winner's insert is still
+          // committing (creating a realm takes seconds): wait for the realm
+          // to appear, and create again only if the winner gave up.
+          for (let round = 1; !have; round++) {
+            try {
+              await kc.realms.create(withPassword(undefined));
+              return 'created';
+            } catch (error) {
+              const status = (error as { response?: { status?: number } })
+                .response?.status;
+              if ((status !== 409 && status !== 400) || round > 3) {
+                have = await read();
+                if (!have) fail('creating')(error);
+                break;
+              }
+              for (let poll = 0; !have && poll < RACE_POLLS; poll++) {
+                have = await read();
+                if (!have) await sleep(RACE_POLL_MS, signal);
+              }
             }
-          } catch (error) {
-            throw new Error(
-              `keycloak:realm: ${
-                existing ? 'updating' : 'creating'
-              } ${where} failed: ${keycloakErrorMessage(error)}`,
-            );
           }
+          differences = diff(have);
+          if (differences.length === 0) return 'unchanged';
+          await retryKeycloak(
+            () => kc.realms.update({ realm: input.realm }, withPassword(have)),
+            signal,
+          ).catch(fail('updating'));
+          return 'updated';
         },
       });
       logger.info(
-        existing
+        outcome === 'created'
+          ? `created ${where}`
+          : outcome === 'updated'
           ? `updated ${where}: ${differences.join(', ')}`
-          : `created ${where}`,
+          : `${where} was created meanwhile with these settings; nothing to do`,
       );
       ctx.output('realm', input.realm);
-      ctx.output('created', !existing);
-      ctx.output('changed', true);
+      ctx.output('created', outcome === 'created');
+      ctx.output('changed', outcome !== 'unchanged');
     },
   });
 }

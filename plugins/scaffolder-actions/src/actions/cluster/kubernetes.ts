@@ -5,6 +5,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
+import { MANAGED_LABELS } from '@coder-platform/plugin-coder-platform-node';
 import { isTransient, sleep, throwIfAborted, withRetry } from './util';
 
 /** An object with the fields server-side apply needs. */
@@ -191,7 +192,7 @@ export async function waitForCondition(
 
 /**
  * Writes string data into a Secret with server-side apply, creating the
- * namespace first. Returns whether anything changed. The values never leave
+ * namespace first. It carries `coder-platform.io/managed: "true"`. Returns whether anything changed. The values never leave
  * this function except to the API server.
  */
 export async function applySecret(
@@ -208,7 +209,12 @@ export async function applySecret(
     metadata: {
       name: target.name,
       namespace: target.namespace,
-      labels: { 'app.kubernetes.io/managed-by': manager, ...labels },
+      labels: {
+        'app.kubernetes.io/managed-by': manager,
+        ...labels,
+        // Marks it as written by the suite: the actions may read it back.
+        ...MANAGED_LABELS,
+      },
     },
     type: 'Opaque',
     data: Object.fromEntries(

@@ -12,7 +12,7 @@ export const examples: TemplateExample[] = [
           action: 'kubernetes:apply',
           name: 'StorageClass for workspaces',
           input: {
-            cluster: { name: 'dev' },
+            cluster: 'dev',
             manifest: [
               'apiVersion: storage.k8s.io/v1',
               'kind: StorageClass',
@@ -41,10 +41,7 @@ export const examples: TemplateExample[] = [
           action: 'kubernetes:apply',
           name: 'Wildcard certificate',
           input: {
-            cluster: {
-              endpoint: '${{ steps.gke.output.endpoint }}',
-              caCertificate: '${{ steps.gke.output.caCertificate }}',
-            },
+            cluster: '${{ steps.gke.output.resourceName }}',
             manifestPath: 'manifests/certificate.yaml',
             namespace: 'nginx-ingress',
             waitFor: [

@@ -27,7 +27,7 @@ describe('kubernetes:apply against the local API server', () => {
       `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: ${ns}-viewer}\nrules: [{apiGroups: [acid.zalan.do], resources: ["*"], verbs: [get, list, watch]}]`,
     ].join('\n---\n');
 
-    const first = await run({ cluster: { name: 'local' }, manifest });
+    const first = await run({ cluster: 'local', manifest });
     expect(first.outputs.applied.map((a: any) => a.result)).toEqual([
       'created',
       'created',
@@ -48,7 +48,7 @@ describe('kubernetes:apply against the local API server', () => {
     );
 
     const again = await run({
-      cluster: { name: 'local-kubeconfig' },
+      cluster: 'local-kubeconfig',
       manifest,
     });
     expect(again.outputs.changed).toBe(0);
@@ -59,7 +59,7 @@ describe('kubernetes:apply against the local API server', () => {
     ]);
 
     const changed = await run({
-      cluster: { name: 'local' },
+      cluster: 'local',
       manifest: manifest.replace('a: "1"', 'a: "2"'),
     });
     expect(changed.outputs.applied.map((a: any) => a.result)).toEqual([
@@ -108,7 +108,7 @@ describe('kubernetes:apply against the local API server', () => {
       }),
     ].join('\n---\n');
     const { outputs } = await run({
-      cluster: { name: 'local' },
+      cluster: 'local',
       manifest,
       namespace: ns,
     });
@@ -128,7 +128,7 @@ describe('kubernetes:apply against the local API server', () => {
     const wait = { ...widget, ...widget.metadata };
     await expect(
       run({
-        cluster: { name: 'local' },
+        cluster: 'local',
         manifest,
         namespace: ns,
         waitFor: [{ ...wait, timeoutSeconds: 1 }],
@@ -157,7 +157,7 @@ describe('kubernetes:apply against the local API server', () => {
     }, 500);
     try {
       const waited = await run({
-        cluster: { name: 'local' },
+        cluster: 'local',
         manifest,
         namespace: ns,
         waitFor: [{ ...wait, timeoutSeconds: 5 }],
@@ -173,7 +173,7 @@ describe('kubernetes:apply against the local API server', () => {
   it('fails on a field owned by another manager unless forced', async () => {
     const ns = uniqueName('conflict');
     await run({
-      cluster: { name: 'local' },
+      cluster: 'local',
       manifest: `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}`,
     });
     await api.serverSideApply(
@@ -186,11 +186,11 @@ describe('kubernetes:apply against the local API server', () => {
       'kubectl',
     );
     const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, namespace: ${ns}}\ndata: {owner: backstage}`;
-    await expect(run({ cluster: { name: 'local' }, manifest })).rejects.toThrow(
+    await expect(run({ cluster: 'local', manifest })).rejects.toThrow(
       /ConfigMap .*\/shared failed: HTTP 409: .*conflict.*set force: true/i,
     );
     const forced = await run({
-      cluster: { name: 'local' },
+      cluster: 'local',
       manifest,
       force: true,
     });

@@ -5,31 +5,19 @@ import { createKubeConfig } from '@coder-platform/plugin-coder-platform-node';
 import { ObjectApi } from './kubernetes';
 import { mockContext } from './__testUtils__/context';
 import { startRecordingServer } from './__testUtils__/recordingServer';
+import { kubeClusterEntry } from './__testUtils__/fakeKube';
 
 describe('kubernetes:apply', () => {
   const mockDir = createMockDirectory();
   let server: Awaited<ReturnType<typeof startRecordingServer>>;
   let action: ReturnType<typeof createKubernetesApplyAction>;
-  const googleAccessToken = jest.fn(async () => 'google-token');
 
   beforeEach(async () => {
     server = await startRecordingServer();
     action = createKubernetesApplyAction({
       config: new ConfigReader({
-        coderPlatform: {
-          clusterActions: {
-            clusters: [
-              {
-                name: 'stub',
-                url: server.url,
-                token: 'stub-token',
-                skipTLSVerify: true,
-              },
-            ],
-          },
-        },
+        coderPlatform: { clusters: [kubeClusterEntry('stub', server.url)] },
       }),
-      googleAccessToken,
     });
   });
   afterEach(() => server.stop());
@@ -71,40 +59,37 @@ describe('kubernetes:apply', () => {
   });
 
   it.each([
+    [{ cluster: 'stub' }, 'give exactly one of manifest or manifestPath'],
     [
-      { cluster: { name: 'stub' } },
+      { cluster: 'stub', manifest: 'a: 1', manifestPath: 'x.yaml' },
       'give exactly one of manifest or manifestPath',
     ],
     [
-      { cluster: { name: 'stub' }, manifest: 'a: 1', manifestPath: 'x.yaml' },
-      'give exactly one of manifest or manifestPath',
+      {
+        cluster: '',
+        manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
+      },
+      'cluster: give a cluster name',
     ],
     [
       {
-        cluster: {},
+        cluster: 'nope',
         manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
       },
-      'cluster: give either cluster.name',
+      'cluster: "nope" is neither a cluster of coderPlatform.clusters (stub)',
     ],
     [
       {
-        cluster: { name: 'nope' },
+        cluster: '10.0.0.1',
         manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
       },
-      'cluster.name "nope" is not configured',
+      'endpoints and URLs are not accepted',
     ],
     [
-      {
-        cluster: { endpoint: '10.0.0.1' },
-        manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
-      },
-      'cluster.caCertificate is required',
-    ],
-    [
-      { cluster: { name: 'stub' }, manifestPath: 'missing.yaml' },
+      { cluster: 'stub', manifestPath: 'missing.yaml' },
       'manifestPath missing.yaml: cannot read it',
     ],
-    [{ cluster: { name: 'stub' }, manifestPath: '../outside.yaml' }, 'outside'],
+    [{ cluster: 'stub', manifestPath: '../outside.yaml' }, 'outside'],
   ])('rejects input %j naming the field', async (input, message) => {
     const ctx = mockContext(input, { workspacePath: mockDir.path });
     await expect(action.handler(ctx)).rejects.toThrow(message);
@@ -117,7 +102,7 @@ describe('kubernetes:apply', () => {
         'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n',
     });
     const ctx = mockContext(
-      { cluster: { name: 'stub' }, manifestPath: 'manifests/cm.yaml' },
+      { cluster: 'stub', manifestPath: 'manifests/cm.yaml' },
       { isDryRun: true, workspacePath: mockDir.path },
     );
     await action.handler(ctx);
@@ -135,7 +120,7 @@ describe('kubernetes:apply', () => {
     controller.abort(new Error('cancelled by user'));
     const ctx = mockContext(
       {
-        cluster: { name: 'stub' },
+        cluster: 'stub',
         manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
       },
       { signal: controller.signal },
@@ -146,26 +131,11 @@ describe('kubernetes:apply', () => {
 
   it('reports an API server error naming the object', async () => {
     const ctx = mockContext({
-      cluster: { name: 'stub' },
+      cluster: 'stub',
       manifest: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}',
     });
     await expect(action.handler(ctx)).rejects.toThrow(
       'kubernetes:apply: Widget w',
-    );
-  });
-
-  it('reaches a GKE endpoint with the Google access token', async () => {
-    const ctx = mockContext(
-      {
-        cluster: { endpoint: server.url, caCertificate: 'Y2E=' },
-        manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}',
-      },
-      { isDryRun: true },
-    );
-    await action.handler(ctx);
-    expect(googleAccessToken).toHaveBeenCalled();
-    expect(ctx.logger.info).toHaveBeenCalledWith(
-      'dry run: would create ConfigMap a',
     );
   });
 });

@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   ClusterActionsOptions,
   fieldManager,
-  resolveKubeConfig,
+  resolveCluster,
 } from './clusterAccess';
 import { clusterInput, namespaceName } from './inputProperties';
 import { examples } from './kubernetesApply.examples';
@@ -203,9 +203,8 @@ export function createKubernetesApplyAction(options: ClusterActionsOptions) {
       }
       const objects = parseManifests(text, source);
       const manager = fieldManager(options.config);
-      const api = ObjectApi.create(
-        await resolveKubeConfig(input.cluster, options),
-      );
+      const cluster = resolveCluster(input.cluster, options);
+      const api = ObjectApi.create(await cluster.kubeConfig());
       const defaultNamespace = input.namespace ?? 'default';
       const crds = objects.filter(isCrd);
       const rest = objects.filter(o => !isCrd(o));
@@ -242,9 +241,11 @@ export function createKubernetesApplyAction(options: ClusterActionsOptions) {
       const applyOne = async (obj: ManifestObject) => {
         throwIfAborted(signal);
         const result = await ctx.checkpoint({
-          key: `kubernetes:apply:${obj.apiVersion}:${obj.kind}:${
-            obj.metadata.namespace ?? ''
-          }:${obj.metadata.name}:${digest(obj)}`,
+          key: `kubernetes:apply:${cluster.name}:${obj.apiVersion}:${
+            obj.kind
+          }:${obj.metadata.namespace ?? ''}:${obj.metadata.name}:${digest(
+            obj,
+          )}`,
           fn: async (): Promise<ApplyResult> => {
             try {
               const before = await api.readOptional(obj);
@@ -322,7 +323,7 @@ export function createKubernetesApplyAction(options: ClusterActionsOptions) {
       for (const ns of namespaces) {
         if (declared.has(ns)) continue;
         const created = await ctx.checkpoint({
-          key: `kubernetes:apply:namespace:${ns}`,
+          key: `kubernetes:apply:${cluster.name}:namespace:${ns}`,
           fn: () => ensureNamespace(api, ns, manager),
         });
         if (created) logger.info(`created Namespace ${ns}`);

@@ -1,10 +1,10 @@
 import { ConfigReader } from '@backstage/config';
 import { InMemoryBucket, walgLayout } from '@coder-platform/testing';
 import type { Bucket } from '@google-cloud/storage';
-import yaml from 'yaml';
 import { createPostgresGuardAction } from './postgresGuard';
 import { examples } from './postgresGuard.examples';
 import { mockContext } from './__testUtils__/context';
+import { renderExampleInputs } from './__testUtils__/examples';
 import { fakeKubeConfig, startFakeKube } from './__testUtils__/fakeKube';
 
 describe('coder-platform:postgres:guard examples', () => {
@@ -23,7 +23,10 @@ describe('coder-platform:postgres:guard examples', () => {
         }).objects) {
           seeded.put(o.name, o.contents, '2026-07-01T00:00:00Z');
         }
-        const input = yaml.parse(example).steps[0].input;
+        const [input] = renderExampleInputs(
+          'coder-platform:postgres:guard',
+          example,
+        );
         const runWith = async (bucket: InMemoryBucket) => {
           const action = createPostgresGuardAction({
             config: new ConfigReader(fakeKubeConfig(kube.url)),

@@ -36,7 +36,7 @@ export const examples: TemplateExample[] = [
             scope: 'main-postgres-db',
             pgVersion: 14,
             clone: { enabled: true, targetTime: '2026-07-03T23:00:00+02:00' },
-            cluster: { name: 'dev' },
+            cluster: 'dev',
             postgresql: { name: 'main-postgres-db', namespace: 'postgres' },
           },
         },

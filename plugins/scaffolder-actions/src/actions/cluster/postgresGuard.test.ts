@@ -116,7 +116,7 @@ describe('coder-platform:postgres:guard (in-memory bucket)', () => {
         });
         const ctx = mockContext({
           ...base,
-          cluster: { name: 'dev' },
+          cluster: 'dev',
           postgresql: { name: 'main-postgres-db', namespace: 'postgres' },
         });
         const settled = await guarded.handler(ctx).then(

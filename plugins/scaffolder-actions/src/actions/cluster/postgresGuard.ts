@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { WalgBackups } from '@coder-platform/plugin-coder-platform-node';
-import { ClusterActionsOptions, resolveKubeConfig } from './clusterAccess';
+import { ClusterActionsOptions, resolveCluster } from './clusterAccess';
 import { clusterInput, namespaceName } from './inputProperties';
 import { ObjectApi } from './kubernetes';
 import { examples } from './postgresGuard.examples';
@@ -168,6 +168,11 @@ export function createPostgresGuardAction(options: ClusterActionsOptions) {
     },
     async handler(ctx) {
       const { input, logger, signal } = ctx;
+      // Refuse an untrusted cluster before any credential is used.
+      const cluster =
+        input.cluster !== undefined
+          ? resolveCluster(input.cluster, options)
+          : undefined;
       const target: SpiloScope = {
         bucket: input.bucket,
         scopePrefix: input.scopePrefix,
@@ -218,14 +223,12 @@ export function createPostgresGuardAction(options: ClusterActionsOptions) {
 
       let databaseExists = false;
       if (input.postgresql) {
-        if (!input.cluster) {
+        if (!cluster) {
           throw new InputError(
             'coder-platform:postgres:guard: cluster is required with postgresql',
           );
         }
-        const api = ObjectApi.create(
-          await resolveKubeConfig(input.cluster, options),
-        );
+        const api = ObjectApi.create(await cluster.kubeConfig());
         const existing = await api
           .readOptional({
             apiVersion: 'acid.zalan.do/v1',

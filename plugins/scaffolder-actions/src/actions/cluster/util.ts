@@ -46,15 +46,6 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Replaces every occurrence of each secret in a text with `***`. */
-export function maskSecrets(text: string, secrets: Iterable<string>): string {
-  let masked = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 3) masked = masked.split(secret).join('***');
-  }
-  return masked;
-}
-
 /** Options of {@link withRetry}. */
 export interface RetryOptions {
   /** Attempts in total, including the first. Default 4. */

@@ -3,12 +3,27 @@ import { startRecordingServer } from './recordingServer';
 /**
  * A stand-in Keycloak at the HTTP boundary: the token endpoint accepts the
  * password `admin-pw`; realm and client reads answer from `state`.
+ * `keycloakBlock(url)` is the `keycloak` block of a cluster naming it.
  */
 export async function startFakeKeycloak(
-  state: { realms?: Record<string, unknown>; clients?: unknown[] } = {},
+  state: {
+    realms?: Record<string, unknown>;
+    clients?: unknown[];
+    /** Answers POST /admin/realms (e.g. a 409 when another run won the race). */
+    createRealm?: () => { status: number; body: unknown };
+    /** Answers PUT /admin/realms/<realm>. */
+    updateRealm?: (realm: string) => { status: number; body: unknown };
+  } = {},
 ) {
   const server = await startRecordingServer(req => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (/^\/admin\/realms\/?$/.test(url.pathname) && req.method === 'POST') {
+      return state.createRealm?.() ?? { status: 201, body: {} };
+    }
+    const put = /^\/admin\/realms\/([^/]+)$/.exec(url.pathname);
+    if (put && req.method === 'PUT') {
+      return state.updateRealm?.(put[1]) ?? { status: 204, body: {} };
+    }
     if (url.pathname === '/realms/master/protocol/openid-connect/token') {
       return {
         status: 200,
@@ -46,3 +61,9 @@ export async function startFakeKeycloak(
       ),
   };
 }
+
+/** The `keycloak` block of a `coderPlatform.clusters[]` entry administering a fake at `baseUrl`. */
+export const fakeKeycloakBlock = (baseUrl: string) => ({
+  baseUrl,
+  admin: { username: 'admin', password: 'admin-pw' },
+});

@@ -9,6 +9,8 @@ export async function startFakeKube(
   secrets: Record<string, Record<string, string>> = {},
   /** Zalando postgresql resources that exist ("ns/name"); their CRD is served when given. */
   postgresqls?: string[],
+  /** Labels per Secret ("ns/name"); default the suite's managed label. */
+  labels: Record<string, Record<string, string>> = {},
 ) {
   return startRecordingServer(req => {
     const path = (req.url ?? '/').split('?')[0];
@@ -78,7 +80,14 @@ export async function startFakeKube(
         body: {
           apiVersion: 'v1',
           kind: 'Secret',
-          metadata: { name: m![2], namespace: m![1], resourceVersion: '1' },
+          metadata: {
+            name: m![2],
+            namespace: m![1],
+            resourceVersion: '1',
+            labels: labels[`${m![1]}/${m![2]}`] ?? {
+              'coder-platform.io/managed': 'true',
+            },
+          },
           data: Object.fromEntries(
             Object.entries(data).map(([k, v]) => [
               k,
@@ -92,11 +101,27 @@ export async function startFakeKube(
   });
 }
 
+/** A `coderPlatform.clusters[]` entry for an API server at `url` (plain http, token auth). */
+export const kubeClusterEntry = (
+  name: string,
+  url: string,
+  extra: Record<string, unknown> = {},
+) => ({
+  name,
+  kubernetes: {
+    url,
+    skipTLSVerify: true,
+    auth: { type: 'token', token: 'cluster-token' },
+  },
+  ...extra,
+});
+
 /** app-config naming the fake as cluster `dev` (plain http, so TLS checks are off). */
-export const fakeKubeConfig = (url: string) => ({
+export const fakeKubeConfig = (
+  url: string,
+  extra: Record<string, unknown> = {},
+) => ({
   coderPlatform: {
-    clusterActions: {
-      clusters: [{ name: 'dev', url, token: 't', skipTLSVerify: true }],
-    },
+    clusters: [kubeClusterEntry('dev', url, extra)],
   },
 });

@@ -19,33 +19,56 @@ export function kubePeer() {
   return {
     env,
     caData,
-    /** app-config naming the server twice: by URL + CA + token, and by kubeconfig. */
-    config: (extra: Record<string, unknown> = {}) =>
+    /** The `kubernetes` block of `coderPlatform.clusters[]` for this server (token auth). */
+    kubernetes: () => ({
+      url: env.PEERS_KUBE_URL,
+      caData,
+      auth: { type: 'token', token: env.PEERS_KUBE_TOKEN },
+    }),
+    /**
+     * app-config naming the server three times in `coderPlatform.clusters`:
+     * `local` and `dev` by URL + CA + token, `local-kubeconfig` by kubeconfig
+     * file. `clusters` adds blocks (coder, keycloak) per cluster name.
+     */
+    config: (
+      extra: Record<string, unknown> = {},
+      clusters: Record<string, Record<string, unknown>> = {},
+    ) =>
       new ConfigReader({
         coderPlatform: {
-          clusterActions: {
-            clusters: [
-              {
-                name: 'local',
+          clusters: [
+            {
+              name: 'local',
+              kubernetes: {
                 url: env.PEERS_KUBE_URL,
                 caData,
-                token: env.PEERS_KUBE_TOKEN,
+                auth: { type: 'token', token: env.PEERS_KUBE_TOKEN },
               },
-              {
-                name: 'local-kubeconfig',
-                kubeconfigPath: env.PEERS_KUBECONFIG,
+              ...clusters.local,
+            },
+            {
+              name: 'local-kubeconfig',
+              kubernetes: {
+                auth: {
+                  type: 'kubeconfig',
+                  kubeconfigPath: env.PEERS_KUBECONFIG,
+                },
               },
-              {
-                name: 'dev',
+              ...clusters['local-kubeconfig'],
+            },
+            {
+              name: 'dev',
+              kubernetes: {
                 url: env.PEERS_KUBE_URL,
                 caData,
-                token: env.PEERS_KUBE_TOKEN,
+                auth: { type: 'token', token: env.PEERS_KUBE_TOKEN },
               },
-            ],
-            ...extra,
-          },
+              ...clusters.dev,
+            },
+          ],
+          clusterActions: { ...extra },
         },
-      }),
+      } as any),
     api: () =>
       ObjectApi.create(
         createKubeConfig({
@@ -71,10 +94,13 @@ export function keycloakPeer() {
   ]);
   return {
     env,
-    input: {
+    /** The `keycloak` block of a `coderPlatform.clusters[]` entry administering this server. */
+    keycloak: () => ({
       baseUrl: env.PEERS_KEYCLOAK_URL,
-      adminUsername: env.PEERS_KEYCLOAK_ADMIN_USER,
-    },
-    secrets: { keycloakAdminPassword: env.PEERS_KEYCLOAK_ADMIN_PASSWORD },
+      admin: {
+        username: env.PEERS_KEYCLOAK_ADMIN_USER,
+        password: env.PEERS_KEYCLOAK_ADMIN_PASSWORD,
+      },
+    }),
   };
 }

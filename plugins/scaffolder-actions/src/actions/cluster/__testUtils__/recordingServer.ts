@@ -5,6 +5,10 @@ import { AddressInfo } from 'node:net';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The Authorization header, to prove which credential went where. */
+  authorization?: string;
+  /** The request body as text. */
+  body?: string;
 }
 
 /**
@@ -19,9 +23,18 @@ export async function startRecordingServer(
 ) {
   const requests: RecordedRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/' });
-    req.resume();
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      ...(req.headers.authorization
+        ? { authorization: req.headers.authorization }
+        : {}),
+    };
+    requests.push(recorded);
+    const chunks: Buffer[] = [];
+    req.on('data', chunk => chunks.push(chunk));
     req.on('end', () => {
+      if (chunks.length) recorded.body = Buffer.concat(chunks).toString();
       const reply = handler?.(req) ?? {
         status: 404,
         body: {
