@@ -7,6 +7,7 @@ import {
 } from '@backstage/frontend-test-utils';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
+import { clustersFixture } from '../__fixtures__/clusters';
 import { coderOverviewFixture } from '../__fixtures__/coder';
 import { helmReleasesFixture } from '../__fixtures__/releases';
 import { CoderPlatformApi, coderPlatformApiRef } from '../api';
@@ -103,6 +104,29 @@ describe('the ./alpha plugin', () => {
       plugin.getExtension('page:coder-platform'),
     );
     expect(tester.get(coreExtensionData.routePath)).toBe('/coder-platform');
+  });
+
+  it("renders a cluster's tabs under the page's own route", async () => {
+    renderTestApp({
+      extensions: [plugin.getExtension('page:coder-platform')],
+      apis: [
+        [
+          coderPlatformApiRef,
+          {
+            ...api,
+            getCluster: async () => clustersFixture[0],
+          },
+        ],
+        mockApis.permission(),
+      ],
+      initialRouteEntries: ['/coder-platform/clusters/dev-eu1/releases'],
+    });
+    expect(
+      await screen.findByRole('heading', { name: 'Development EU' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Helm releases' }),
+    ).toBeInTheDocument();
   });
 
   it('shows the cluster card on a coder-cluster Resource', async () => {
