@@ -8,7 +8,6 @@ function clusterContent(tab: EntityClusterTab, path: string, title: string) {
     params: {
       path,
       title,
-      group: 'operation',
       filter: coderClusterFilter,
       loader: () =>
         import('../components/EntityCluster').then(m => (
@@ -18,7 +17,7 @@ function clusterContent(tab: EntityClusterTab, path: string, title: string) {
   });
 }
 
-/** The cluster tabs on a `coder-cluster` Resource's entity page. */
+/** The cluster tabs on a `coder-cluster` Resource's entity page, as top-level tabs. */
 export const entityClusterContents = [
   clusterContent('overview', '/coder', 'Coder'),
   clusterContent('workspaces', '/coder-workspaces', 'Workspaces'),

@@ -28,6 +28,8 @@ export function ClusterWorkspacesContent(props: {
   /** Rows per page at first; 25 unless given. */
   pageSize?: number;
   hideTemplate?: boolean;
+  /** Coder's dashboard URL when the caller has it; read from the overview otherwise. */
+  coderUrl?: string;
 }) {
   const { cluster, fixedQuery, hideTemplate } = props;
   const api = useApi(coderPlatformApiRef);
@@ -48,10 +50,10 @@ export function ClusterWorkspacesContent(props: {
   );
   // Coder's dashboard URL, for the links; the backend caches the overview.
   const overview = useAsync(
-    () => api.getCoderOverview(cluster),
-    [api, cluster],
+    async () => (props.coderUrl ? undefined : api.getCoderOverview(cluster)),
+    [api, cluster, props.coderUrl],
   );
-  const coderUrl = overview.value?.buildInfo.dashboardUrl;
+  const coderUrl = props.coderUrl ?? overview.value?.buildInfo.dashboardUrl;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -43,14 +43,12 @@ const mlWorkspaces = coderWorkspacesFixture.filter(
 );
 
 describe('EntityWorkspaceImageCard', () => {
-  it('shows the Coder template and the workspaces using it (q=template:<name>)', async () => {
+  it('shows the Coder template and the workspaces using it (q=template:<name>), one overview request', async () => {
     const listWorkspaces = jest.fn(async (_c: string, query?: object) =>
       coderWorkspacesResponse(query, mlWorkspaces, mlWorkspaces.length),
     );
-    renderFor(bound, {
-      getCoderOverview: async () => coderOverviewFixture,
-      listWorkspaces,
-    });
+    const getCoderOverview = jest.fn(async () => coderOverviewFixture);
+    renderFor(bound, { getCoderOverview, listWorkspaces });
 
     expect(await screen.findByText('Python ML (GPU)')).toBeInTheDocument();
     expect(
@@ -59,8 +57,12 @@ describe('EntityWorkspaceImageCard', () => {
     expect(
       screen.getByText(/Deprecated: Use devbox with the GPU parameter instead/),
     ).toBeInTheDocument();
-    expect(await screen.findByText('notebooks')).toBeInTheDocument();
+    expect(await screen.findByText('notebooks')).toHaveAttribute(
+      'href',
+      'https://coder.dev-eu1.example.com/@carol/notebooks',
+    );
     expect(screen.getByText('carol')).toBeInTheDocument();
+    expect(getCoderOverview).toHaveBeenCalledTimes(1);
     await waitFor(() =>
       expect(listWorkspaces).toHaveBeenCalledWith('dev-eu1', {
         q: 'template:python-ml',

@@ -5,6 +5,7 @@ import {
   CODER_PLATFORM_CLUSTER_ANNOTATION,
   CODER_PLATFORM_CODER_TEMPLATE_ANNOTATION,
   coderPlatformCoderReadPermission,
+  CoderTemplateSummary,
   getEntityClusterName,
 } from '@coder-platform/plugin-coder-platform-common';
 import Typography from '@material-ui/core/Typography';
@@ -15,48 +16,64 @@ import { ClusterWorkspacesContent } from '../ClusterWorkspaces';
 import { DataStateView } from '../DataStates';
 import { formatBuildTime } from '../shared';
 
-function TemplateSummary(props: { cluster: string; template: string }) {
-  const api = useApi(coderPlatformApiRef);
-  const state = useAsync(
-    () => api.getCoderOverview(props.cluster),
-    [api, props.cluster],
+function TemplateSummary(props: {
+  cluster: string;
+  template: CoderTemplateSummary | undefined;
+  name: string;
+}) {
+  const { cluster, template, name } = props;
+  if (!template) {
+    return (
+      <Alert severity="warning">
+        Coder on cluster {cluster} has no template named <code>{name}</code>:
+        push it with the workspace-image template, or fix the{' '}
+        <code>{CODER_PLATFORM_CODER_TEMPLATE_ANNOTATION}</code> annotation.
+      </Alert>
+    );
+  }
+  const start = template.buildTimeStats.start;
+  return (
+    <Typography variant="body2" gutterBottom>
+      Template <strong>{template.displayName || template.name}</strong> on{' '}
+      {cluster}:{' '}
+      {template.activeUserCount < 0
+        ? 'active users being computed'
+        : `${template.activeUserCount} active users`}
+      , start build p50 {formatBuildTime(start?.p50)}
+      {template.deprecated
+        ? `. Deprecated: ${template.deprecationMessage ?? ''}`
+        : ''}
+    </Typography>
   );
+}
+
+/** The template from one overview request, then the workspaces using it. */
+function TemplateAndWorkspaces(props: { cluster: string; template: string }) {
+  const { cluster, template } = props;
+  const api = useApi(coderPlatformApiRef);
+  const state = useAsync(() => api.getCoderOverview(cluster), [api, cluster]);
   return (
     <DataStateView
       state={state}
       what="Coder template"
       permission={coderPlatformCoderReadPermission.name}
     >
-      {overview => {
-        const template = overview.templates.find(
-          t => t.name === props.template,
-        );
-        if (!template) {
-          return (
-            <Alert severity="warning">
-              Coder on cluster {props.cluster} has no template named{' '}
-              <code>{props.template}</code>: push it with the workspace-image
-              template, or fix the{' '}
-              <code>{CODER_PLATFORM_CODER_TEMPLATE_ANNOTATION}</code>{' '}
-              annotation.
-            </Alert>
-          );
-        }
-        const start = template.buildTimeStats.start;
-        return (
-          <Typography variant="body2" gutterBottom>
-            Template <strong>{template.displayName || template.name}</strong> on{' '}
-            {props.cluster}:{' '}
-            {template.activeUserCount < 0
-              ? 'active users being computed'
-              : `${template.activeUserCount} active users`}
-            , start build p50 {formatBuildTime(start?.p50)}
-            {template.deprecated
-              ? `. Deprecated: ${template.deprecationMessage ?? ''}`
-              : ''}
-          </Typography>
-        );
-      }}
+      {overview => (
+        <>
+          <TemplateSummary
+            cluster={cluster}
+            name={template}
+            template={overview.templates.find(t => t.name === template)}
+          />
+          <ClusterWorkspacesContent
+            cluster={cluster}
+            fixedQuery={`template:${template}`}
+            pageSize={10}
+            hideTemplate
+            coderUrl={overview.buildInfo.dashboardUrl}
+          />
+        </>
+      )}
     </DataStateView>
   );
 }
@@ -103,17 +120,7 @@ export function EntityWorkspaceImageCard() {
       </Alert>
     );
   } else {
-    body = (
-      <>
-        <TemplateSummary cluster={cluster} template={template} />
-        <ClusterWorkspacesContent
-          cluster={cluster}
-          fixedQuery={`template:${template}`}
-          pageSize={10}
-          hideTemplate
-        />
-      </>
-    );
+    body = <TemplateAndWorkspaces cluster={cluster} template={template} />;
   }
   return <InfoCard title="Coder template and workspaces">{body}</InfoCard>;
 }
