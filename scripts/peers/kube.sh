@@ -193,13 +193,15 @@ kube_up() {
     fi
     # Only the controller-manager is missing (it died, or the API server
     # started before it existed): start it alone, leaving etcd's data and
-    # the API server to the tests that use them.
+    # the API server to the tests that use them. If it cannot start, say so
+    # but keep the API server: a failed job would be torn down whole.
     t0=$(now)
-    kube_obtain_controller_manager
-    record_timing obtain "$t0"
-    t0=$(now)
-    kube_start_controller_manager
-    record_timing start "$t0"
+    if (kube_obtain_controller_manager && kube_start_controller_manager); then
+      record_timing start "$t0"
+    else
+      log "WARNING: kube-controller-manager did not start (see $PEERS_LOGS/kube-controller-manager.log);" \
+        "the API server keeps running without it, and PEERS_KUBE_CONTROLLER_MANAGER_URL is absent"
+    fi
     return 0
   fi
   kube_down
@@ -320,8 +322,9 @@ kube_start_controller_manager() {
   [[ -f $pki/ca.key && -f $pki/sa.key ]] ||
     fail "start" "kube-controller-manager: $pki lacks ca.key or sa.key (the API server's PKI)"
   stop_pidfile "$KUBE_DIR/controller-manager.pid" TERM 20
+  kube_cm_env_without
   rm -rf "$cmdir"
-  mkdir -p "$cmdir/serving"
+  mkdir -p "$cmdir/serving" "$cmdir/flexvolume"
   chmod 700 "$cmdir"
   : >"$logf"
   (
@@ -377,16 +380,22 @@ KUBECONFIG
   wait_until 60 "$KUBE_DIR/controller-manager.pid" "ServiceAccount default/default" kube_cm_reconciles default ||
     fail "health check" "kube-controller-manager runs but made no ServiceAccount default/default (can it reach the API server?)" "$logf"
 
-  # The env fragment gains the controller-manager's lines (replaced when the
-  # controller-manager alone restarts).
-  local envf=$KUBE_DIR/env
+  # The env fragment gains the controller-manager's lines (dropped above
+  # while it (re)starts, so a failed start leaves none behind).
   {
-    grep -v '^PEERS_KUBE_CONTROLLER_MANAGER_' "$envf"
     env_line PEERS_KUBE_CONTROLLER_MANAGER_URL "https://127.0.0.1:$port"
     env_line PEERS_KUBE_CONTROLLER_MANAGER_VERSION "$PEERS_PIN_KUBERNETES"
-  } >"$envf.tmp"
-  mv "$envf.tmp" "$envf"
+  } >>"$KUBE_DIR/env"
   log "kube-controller-manager ready on 127.0.0.1:$port"
+}
+
+# kube_cm_env_without: removes the controller-manager's lines from the kube
+# env fragment (written via a temp file, as tests may read it).
+kube_cm_env_without() {
+  local envf=$KUBE_DIR/env
+  [[ -f $envf ]] || return 0
+  grep -v '^PEERS_KUBE_CONTROLLER_MANAGER_' "$envf" >"$envf.tmp" || true
+  mv "$envf.tmp" "$envf"
 }
 
 kube_down() {
