@@ -24,6 +24,8 @@ export interface PostgresBackup {
   finishTime?: string;
   /** When the sentinel was written: wal-g's `time` in `backup-list`. */
   sentinelTime: string;
+  /** GCS generation of the sentinel: with the name, identifies what was read. */
+  sentinelGeneration?: string;
   uncompressedSize?: number;
   compressedSize?: number;
   pgVersion?: number;
@@ -94,7 +96,12 @@ export interface PostgresBackupStatus {
    * Backups whose sentinel or `metadata.json` could not be read or parsed:
    * shown, but left out of ages and chains.
    */
-  unreadable?: Array<{ name: string; reason: string }>;
+  unreadable?: Array<{
+    name: string;
+    reason: string;
+    /** GCS generation of the sentinel read (it is not read again until it changes). */
+    generation?: string;
+  }>;
   evaluatedAt: string;
 }
 

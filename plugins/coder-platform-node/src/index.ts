@@ -17,4 +17,6 @@ export * from './keycloak/createKeycloakAdminPasswordClient';
 export * from './restic/ResticBackups';
 export * from './restic/googleAccessToken';
 export * from './redaction/redact';
+export * from './callOptions';
+export * from './walg/gcsObjects';
 export * from './cluster';

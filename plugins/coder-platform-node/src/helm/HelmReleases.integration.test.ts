@@ -119,4 +119,30 @@ describe('HelmReleases against a real API server with releases installed by real
       ['main', 'drift'],
     ]);
   });
+
+  it('passes the call signal to the API server request: through a gate, and aborted when it fires', async () => {
+    const gated: string[] = [];
+    const controller = new AbortController();
+    const releases = await reader({ pageSize: 1 }).list({
+      signal: controller.signal,
+      gate: (operation, request) => {
+        gated.push(operation);
+        return request(controller.signal);
+      },
+    });
+    expect(releases.map(r => r.name)).toEqual(['coder', 'main']);
+    expect(gated.length).toBeGreaterThanOrEqual(3);
+    expect(gated.every(op => op === 'secrets.list')).toBe(true);
+
+    // A signal that fires while the request is open ends it with an abort.
+    const aborting = new AbortController();
+    const attempt = reader().list({
+      gate: (_operation, request) => {
+        const open = request(aborting.signal);
+        aborting.abort(new Error('budget spent'));
+        return open;
+      },
+    });
+    await expect(attempt).rejects.toThrow(/abort|budget spent/i);
+  });
 });

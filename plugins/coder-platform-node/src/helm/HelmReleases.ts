@@ -1,5 +1,14 @@
-import { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
+import {
+  ConfigurationOptions,
+  CoreV1Api,
+  KubeConfig,
+  Observable,
+  RequestContext,
+  ResponseContext,
+  V1Secret,
+} from '@kubernetes/client-node';
 import type { HelmReleaseInfo } from '@coder-platform/plugin-coder-platform-common';
+import { CallOptions, gateOf } from '../callOptions';
 import {
   decodeReleaseData,
   HELM_RELEASE_SECRET_TYPE,
@@ -30,28 +39,35 @@ export class HelmReleases {
     this.#options = options;
   }
 
-  async list(): Promise<HelmReleaseInfo[]> {
+  /** Every release's newest revision; the call's signal aborts the page request in flight. */
+  async list(options: CallOptions = {}): Promise<HelmReleaseInfo[]> {
     const newest = new Map<string, V1Secret>();
     let continueToken: string | undefined;
     const fieldSelector = `type=${HELM_RELEASE_SECRET_TYPE}`;
     const labelSelector = 'owner=helm';
     const limit = this.#options.pageSize ?? 100;
     do {
-      this.#options.onRequest?.('secrets.list');
-      const page = this.#options.namespace
-        ? await this.#core.listNamespacedSecret({
-            namespace: this.#options.namespace,
-            fieldSelector,
-            labelSelector,
-            limit,
-            _continue: continueToken,
-          })
-        : await this.#core.listSecretForAllNamespaces({
-            fieldSelector,
-            labelSelector,
-            limit,
-            _continue: continueToken,
-          });
+      const token = continueToken;
+      const page = await gateOf(options)('secrets.list', signal => {
+        signal?.throwIfAborted();
+        this.#options.onRequest?.('secrets.list');
+        const withSignal = signalOption(signal);
+        return this.#options.namespace
+          ? this.#core.listNamespacedSecret(
+              {
+                namespace: this.#options.namespace,
+                fieldSelector,
+                labelSelector,
+                limit,
+                _continue: token,
+              },
+              withSignal,
+            )
+          : this.#core.listSecretForAllNamespaces(
+              { fieldSelector, labelSelector, limit, _continue: token },
+              withSignal,
+            );
+      });
       for (const secret of page.items) {
         const parsed = parseReleaseSecretName(secret.metadata?.name ?? '');
         if (!parsed) continue;
@@ -75,4 +91,27 @@ export class HelmReleases {
       `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
     );
   }
+}
+
+/**
+ * Per-request options of the generated Kubernetes client that hand `signal`
+ * to its fetch: an (observable) middleware appended to the configured ones.
+ */
+function signalOption(
+  signal: AbortSignal | undefined,
+): ConfigurationOptions | undefined {
+  if (!signal) return undefined;
+  return {
+    middleware: [
+      {
+        pre: (context: RequestContext) => {
+          context.setSignal(signal);
+          return new Observable(Promise.resolve(context));
+        },
+        post: (context: ResponseContext) =>
+          new Observable(Promise.resolve(context)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
 }

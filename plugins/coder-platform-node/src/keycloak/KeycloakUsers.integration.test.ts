@@ -2,8 +2,9 @@ import {
   requirePeer,
   seedKeycloakRealm,
   SeededKeycloakRealm,
+  seededUser,
 } from '@coder-platform/testing';
-import { KeycloakUsers } from './KeycloakUsers';
+import { KeycloakRequestError, KeycloakUsers } from './KeycloakUsers';
 
 describe('KeycloakUsers against the real Keycloak server', () => {
   const peer = requirePeer('keycloak', [
@@ -72,6 +73,53 @@ describe('KeycloakUsers against the real Keycloak server', () => {
     expect(found.items.every(u => u.username.startsWith('user0011'))).toBe(
       true,
     );
+  });
+
+  it.each<[string, { enabled?: boolean; emailVerified?: boolean }]>([
+    ['enabled=false', { enabled: false }],
+    ['enabled=true', { enabled: true }],
+    ['emailVerified=false', { emailVerified: false }],
+    [
+      'enabled=true&emailVerified=false',
+      { enabled: true, emailVerified: false },
+    ],
+  ])(
+    'filters the page and its count on %s (regular users only)',
+    async (_label, filter) => {
+      const now = new Date();
+      const expected = Array.from({ length: 120 }, (_, i) => seededUser(i, now))
+        .filter(
+          u =>
+            (filter.enabled === undefined || u.enabled === filter.enabled) &&
+            (filter.emailVerified === undefined ||
+              u.emailVerified === filter.emailVerified),
+        )
+        .map(u => u.username);
+      const page = await users.list({ ...filter, max: 100 });
+      expect(page.total).toBe(expected.length);
+      expect(page.items.map(u => u.username).sort()).toEqual(
+        expected.slice(0, 100).sort(),
+      );
+      for (const user of page.items) {
+        expect(user).toMatchObject(filter);
+      }
+    },
+  );
+
+  it('agrees with the summary on disabled and unverified users', async () => {
+    const disabled = await users.list({ enabled: false, max: 1 });
+    const unverified = await users.list({ emailVerified: false, max: 1 });
+    expect(disabled.total).toBe(seeded.expected.disabled);
+    expect(unverified.total).toBe(seeded.expected.unverified);
+  });
+
+  it('reports an unknown user id as a 404', async () => {
+    await expect(
+      users.groups('00000000-0000-0000-0000-000000000000'),
+    ).rejects.toEqual(expect.any(KeycloakRequestError));
+    await expect(
+      users.groups('00000000-0000-0000-0000-000000000000'),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('caps the page size at 100', async () => {

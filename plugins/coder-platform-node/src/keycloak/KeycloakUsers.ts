@@ -1,9 +1,10 @@
-import type KeycloakAdminClient from '@keycloak/keycloak-admin-client';
+import KeycloakAdminClient from '@keycloak/keycloak-admin-client';
 import type {
   KeycloakGroupBrief,
   KeycloakRealmSummary,
   KeycloakUserBrief,
 } from '@coder-platform/plugin-coder-platform-common';
+import { CallOptions, gateOf, isAbortError } from '../callOptions';
 import {
   createKeycloakAdminClient,
   KeycloakAccess,
@@ -18,10 +19,54 @@ export interface KeycloakUsersOptions {
   /** Called once per Keycloak admin request (token requests excluded). */
   onRequest?: (operation: string) => void;
   /** Creates the authenticated admin client (tests). */
-  connect?: (access: KeycloakAccess) => Promise<KeycloakAdminClient>;
+  connect?: (
+    access: KeycloakAccess,
+    options?: { signal?: AbortSignal },
+  ) => Promise<KeycloakAdminClient>;
+}
+
+/** Filters of a users page and of its count. */
+export interface KeycloakUsersQuery {
+  /** Username, email, first or last name (Keycloak's `search`). */
+  search?: string;
+  enabled?: boolean;
+  emailVerified?: boolean;
+  first?: number;
+  max?: number;
+}
+
+/** A Keycloak admin request that failed: the HTTP status when Keycloak answered. */
+export class KeycloakRequestError extends Error {
+  readonly name = 'KeycloakRequestError';
+  constructor(
+    message: string,
+    readonly operation: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** What a platform engineer can do about a failed admin request, by status. */
+function hint(status: number | undefined): string {
+  if (status === 401 || status === 403) {
+    return "check that the client's service account has the realm-management roles view-users, query-users and query-groups";
+  }
+  if (status === 404) return 'the realm or the object does not exist';
+  if (status === 400) return 'Keycloak refused a query parameter';
+  if (status !== undefined && status >= 500) {
+    return 'Keycloak is failing: see its server log';
+  }
+  return 'check that Keycloak is reachable from the backend (keycloak.baseUrl)';
 }
 
 const DAY_MS = 86_400_000;
+
+type RequestOptions = NonNullable<
+  NonNullable<
+    ConstructorParameters<typeof KeycloakAdminClient>[0]
+  >['requestOptions']
+>;
 
 /**
  * Reads users of one realm for the portal: pages, one user's groups, and a
@@ -35,7 +80,7 @@ export class KeycloakUsers {
   readonly #access: KeycloakAccess;
   readonly #refreshMarginMs: number;
   readonly #onRequest: (operation: string) => void;
-  readonly #connect: (access: KeycloakAccess) => Promise<KeycloakAdminClient>;
+  readonly #connect: NonNullable<KeycloakUsersOptions['connect']>;
   #current?: { client: KeycloakAdminClient; expiresAt: number };
   #pending?: Promise<KeycloakAdminClient>;
 
@@ -47,47 +92,92 @@ export class KeycloakUsers {
     this.#connect = options.connect ?? createKeycloakAdminClient;
   }
 
-  /** A page of users, optionally matching `search` (username, email, first or last name). */
-  async list(query: {
-    search?: string;
-    first?: number;
-    max?: number;
-  }): Promise<{
+  /**
+   * A page of users, optionally matching `search` (username, email, first or
+   * last name) and the `enabled` / `emailVerified` filters, with the total
+   * count under the same filters.
+   */
+  async list(
+    query: KeycloakUsersQuery,
+    options: CallOptions = {},
+  ): Promise<{
     total: number;
     items: KeycloakUserBrief[];
   }> {
     const first = Math.max(0, query.first ?? 0);
     const max = Math.min(KEYCLOAK_MAX_PAGE_SIZE, Math.max(1, query.max ?? 20));
-    const search = query.search?.trim() || undefined;
+    const filters: { enabled?: boolean; emailVerified?: boolean } = {};
+    if (query.enabled !== undefined) filters.enabled = query.enabled;
+    if (query.emailVerified !== undefined) {
+      filters.emailVerified = query.emailVerified;
+    }
+    const filtered = Object.keys(filters).length > 0;
+    // With an attribute filter and no search, Keycloak includes the
+    // service-account users in pages and counts; `search=*` matches every
+    // regular user and leaves them out, as the unfiltered page does.
+    const search = query.search?.trim() || (filtered ? '*' : undefined);
     const [users, total] = await Promise.all([
-      this.#call('users.find', c =>
-        c.users.find({ first, max, search, briefRepresentation: false }),
+      this.#call(
+        'users.find',
+        c =>
+          c.users.find({
+            first,
+            max,
+            search,
+            briefRepresentation: false,
+            ...filters,
+          }),
+        options,
       ),
-      this.#call('users.count', c => c.users.count(search ? { search } : {})),
+      this.#call(
+        'users.count',
+        c =>
+          c.users.count({
+            ...(search ? { search } : {}),
+            ...filters,
+          } as Parameters<KeycloakAdminClient['users']['count']>[0]),
+        options,
+      ),
     ]);
     return { total: toCount(total), items: users.map(toBrief) };
   }
 
   /** Groups the user is a direct member of. */
-  async groups(userId: string): Promise<KeycloakGroupBrief[]> {
-    const groups = await this.#call('users.listGroups', c =>
-      c.users.listGroups({ id: userId, briefRepresentation: true, max: 1000 }),
+  async groups(
+    userId: string,
+    options: CallOptions = {},
+  ): Promise<KeycloakGroupBrief[]> {
+    const groups = await this.#call(
+      'users.listGroups',
+      c =>
+        c.users.listGroups({
+          id: userId,
+          briefRepresentation: true,
+          max: 1000,
+        }),
+      options,
     );
     return groups.map(g => ({ id: g.id!, name: g.name ?? '', path: g.path }));
   }
 
   /** Total, unverified, disabled and recently created users: five count requests. */
-  async summary(now = new Date()): Promise<KeycloakRealmSummary> {
+  async summary(
+    now = new Date(),
+    options: CallOptions = {},
+  ): Promise<KeycloakRealmSummary> {
     // With an attribute filter, Keycloak's count includes service-account
     // users unless a search is given too; `search=*` matches every regular user.
     const count = (
       label: string,
       query: Record<string, string | number | boolean>,
     ) =>
-      this.#call(`users.count(${label})`, c =>
-        c.users.count({ search: '*', ...query } as Parameters<
-          KeycloakAdminClient['users']['count']
-        >[0]),
+      this.#call(
+        `users.count(${label})`,
+        c =>
+          c.users.count({ search: '*', ...query } as Parameters<
+            KeycloakAdminClient['users']['count']
+          >[0]),
+        options,
       ).then(toCount);
     const [total, unverified, disabled, createdLast7Days, createdLast30Days] =
       await Promise.all([
@@ -109,14 +199,20 @@ export class KeycloakUsers {
     };
   }
 
-  /** The authenticated client; concurrent callers share one authentication. */
-  async #client_(): Promise<KeycloakAdminClient> {
+  /**
+   * The authenticated client; concurrent callers share one authentication.
+   * The token request goes through the first caller's gate, bounded by its
+   * own signal (the gate's), not by any one caller's budget.
+   */
+  async #client_(options: CallOptions): Promise<KeycloakAdminClient> {
     const current = this.#current;
     if (current && current.expiresAt - this.#refreshMarginMs > Date.now()) {
       return current.client;
     }
     if (!this.#pending) {
-      this.#pending = this.#connect(this.#access)
+      this.#pending = gateOf({ gate: options.gate })('token', signal =>
+        this.#connect(this.#access, { signal }),
+      )
         .then(client => {
           this.#current = {
             client,
@@ -131,33 +227,61 @@ export class KeycloakUsers {
     return this.#pending;
   }
 
+  /** A client for one request: the shared token, this request's signal. */
+  #bind(
+    client: KeycloakAdminClient,
+    signal: AbortSignal | undefined,
+  ): KeycloakAdminClient {
+    if (!signal) return client;
+    // The admin client has no per-request signal; its request options reach
+    // fetch as they are (its own `timeout` would replace the signal: unset).
+    const bound = new KeycloakAdminClient({
+      baseUrl: client.baseUrl,
+      realmName: client.realmName,
+      requestOptions: { signal } as RequestOptions,
+    });
+    bound.registerTokenProvider({
+      getAccessToken: async () => client.accessToken,
+    });
+    return bound;
+  }
+
   async #call<T>(
     operation: string,
     fn: (client: KeycloakAdminClient) => Promise<T>,
+    options: CallOptions,
   ): Promise<T> {
-    const client = await this.#client_();
-    this.#onRequest(operation);
+    const gate = gateOf(options);
+    const once = (client: KeycloakAdminClient) =>
+      gate(operation, signal => {
+        signal?.throwIfAborted();
+        this.#onRequest(operation);
+        return fn(this.#bind(client, signal));
+      });
+    const client = await this.#client_(options);
     try {
-      return await fn(client);
+      return await once(client);
     } catch (error) {
       let failure = error;
       if (statusOf(error) === 401) {
         // Token revoked or expired early: authenticate once more (shared by
         // concurrent callers) and retry once.
         if (this.#current?.client === client) this.#current = undefined;
-        const fresh = await this.#client_();
-        this.#onRequest(operation);
         try {
-          return await fn(fresh);
+          return await once(await this.#client_(options));
         } catch (retryError) {
           failure = retryError;
         }
       }
+      if (isAbortError(failure) || options.signal?.aborted) throw failure;
+      if (failure instanceof KeycloakRequestError) throw failure;
       const status = statusOf(failure);
-      throw new Error(
+      throw new KeycloakRequestError(
         `Keycloak ${operation} in realm "${this.realm}" failed${
           status ? ` (HTTP ${status})` : ''
-        }: ${(failure as Error).message}`,
+        }: ${(failure as Error).message}; ${hint(status)}`,
+        operation,
+        status,
       );
     }
   }

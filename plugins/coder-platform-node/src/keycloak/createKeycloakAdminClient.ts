@@ -18,11 +18,17 @@ export interface KeycloakAccess {
  */
 export async function createKeycloakAdminClient(
   access: KeycloakAccess,
+  /** `signal` aborts the token request (the later requests are not bound to it). */
+  options: { signal?: AbortSignal } = {},
 ): Promise<KeycloakAdminClient> {
   const baseUrl = access.baseUrl.replace(/\/+$/, '');
   const client = new KeycloakAdminClient({
     baseUrl,
     realmName: access.loginRealm ?? access.realm,
+    // Reaches the token request's fetch; setConfig below drops it again.
+    requestOptions: options.signal
+      ? ({ signal: options.signal } as RequestInit)
+      : undefined,
   });
   try {
     await client.auth({
@@ -31,6 +37,7 @@ export async function createKeycloakAdminClient(
       clientSecret: access.clientSecret,
     });
   } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason ?? error;
     // The admin client's error may quote the request; report only what an
     // operator needs, never the secret.
     const status = (error as { response?: { status?: number } }).response

@@ -32,15 +32,27 @@ export async function createKeycloakAdminPasswordClient(
       password: access.password,
     });
   } catch (error) {
+    // Never the upstream's own message: it may quote the request (password
+    // grant form). The status, or the network error code, is what helps.
     const status = (error as { response?: { status?: number } }).response
       ?.status;
+    const code = networkCode(error);
     throw new Error(
-      `Keycloak at ${baseUrl} refused admin "${
-        access.username
-      }" in realm "${loginRealm}"${
-        status ? ` (HTTP ${status})` : `: ${(error as Error).message}`
-      }: check the Keycloak URL, admin user and admin password`,
+      status
+        ? `Keycloak at ${baseUrl} refused admin "${access.username}" in realm "${loginRealm}" (HTTP ${status}): check the admin user and admin password`
+        : `Keycloak at ${baseUrl} could not be reached to log in admin "${
+            access.username
+          }"${
+            code ? ` (${code})` : ''
+          }: check the Keycloak URL and that it is reachable from the backend`,
     );
   }
   return client;
+}
+
+/** `ECONNREFUSED`, `ENOTFOUND`, ...: fetch keeps it on the error's cause. */
+function networkCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  const code = cause?.code ?? (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : undefined;
 }

@@ -6,6 +6,7 @@ import {
   useNodeHttpTransportForStorage,
 } from '@coder-platform/testing';
 import { Storage } from '@google-cloud/storage';
+import { spawnSync } from 'node:child_process';
 import { ResticBackups } from './ResticBackups';
 
 /**
@@ -93,5 +94,35 @@ describe('ResticBackups with the real restic binary', () => {
     );
     expect(JSON.stringify(items)).not.toContain('prefix-default');
     expect(calls.filter(c => c.startsWith('restic'))).toHaveLength(5);
+  });
+
+  it('kills the running restic process when the call is aborted, and starts no more', async () => {
+    const restic = new ResticBackups({
+      bucket: storage.bucket(bucketName),
+      prefix,
+      password: 'prefix-default',
+      resticBin: PEERS_RESTIC_BIN,
+      env: proxy.env,
+      caCertFile: proxy.caFile,
+    });
+    const controller = new AbortController();
+    const started: string[] = [];
+    const attempt = restic.list(new Date(), {
+      signal: controller.signal,
+      gate: (operation, request) => {
+        started.push(operation);
+        const running = request(controller.signal);
+        if (operation.startsWith('restic')) {
+          controller.abort(new Error('budget spent'));
+        }
+        return running;
+      },
+    });
+    await expect(attempt).rejects.toThrow('budget spent');
+    // One listing, one restic process (killed); the others never started.
+    expect(started).toEqual(['gcs.list', 'restic snapshots']);
+    // The promise settled after the process exited: none is left.
+    const left = spawnSync('pgrep', ['-f', bucketName]);
+    expect(left.status).toBe(1);
   });
 });

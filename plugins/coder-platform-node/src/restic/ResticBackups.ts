@@ -1,17 +1,11 @@
 import { execFile } from 'node:child_process';
+import type { Bucket } from '@google-cloud/storage';
 import type { WorkspaceBackup } from '@coder-platform/plugin-coder-platform-common';
+import { CallOptions, gateOf } from '../callOptions';
+import { BucketLike, ObjectStore, objectStoreOf } from '../walg/gcsObjects';
 
-/** The part of a `@google-cloud/storage` Bucket used to find repositories. */
-export interface PrefixListingBucket {
-  name: string;
-  getFiles(query: {
-    prefix: string;
-    delimiter: string;
-    autoPaginate: false;
-    maxResults?: number;
-    pageToken?: string;
-  }): Promise<[unknown[], { pageToken?: string } | null | undefined, unknown]>;
-}
+/** The bucket used to find repositories: the official client's, or one with its API. */
+export type PrefixListingBucket = Bucket | BucketLike;
 
 export interface ResticBackupsOptions {
   /** Bucket handle (official client) used to list repository folders. */
@@ -28,9 +22,9 @@ export interface ResticBackupsOptions {
   caCertFile?: string;
   /** restic's cache directory; keeps warm reads cheap. */
   cacheDir?: string;
-  /** restic processes at once. Default 2. */
+  /** restic processes at once within one call (a gate may bound them further). Default 2. */
   concurrency?: number;
-  /** Time budget per restic process. Default 120 s. */
+  /** Time budget per restic process; the call's signal may end it sooner. Default 120 s. */
   timeoutMs?: number;
   onRequest?: (operation: string) => void;
 }
@@ -52,51 +46,56 @@ interface ResticSnapshot {
 export class ResticBackups {
   readonly #options: ResticBackupsOptions;
   readonly #prefix: string;
+  readonly #objects: ObjectStore;
 
   constructor(options: ResticBackupsOptions) {
     this.#options = options;
     this.#prefix = options.prefix.replace(/^\/+|\/+$/g, '');
+    this.#objects = objectStoreOf(options.bucket, {
+      onRequest: () => options.onRequest?.('gcs.list'),
+    });
   }
 
   /** `gs:<bucket>:/<prefix>/<repository>`, the location restic is given. */
   repositoryUrl(repository: string): string {
-    return `gs:${this.#options.bucket.name}:/${this.#prefix}/${repository}`;
+    return `gs:${this.#objects.bucketName}:/${this.#prefix}/${repository}`;
   }
 
   /** Folder names directly under the prefix: one restic repository each. */
-  async listRepositories(): Promise<string[]> {
+  async listRepositories(options: CallOptions = {}): Promise<string[]> {
     const folder = `${this.#prefix}/`;
     const names: string[] = [];
     let pageToken: string | undefined;
     do {
-      this.#options.onRequest?.('gcs.list');
-      const [, next, response] = await this.#options.bucket.getFiles({
-        prefix: folder,
-        delimiter: '/',
-        autoPaginate: false,
-        maxResults: 1000,
-        pageToken,
-      });
-      const prefixes =
-        (response as { prefixes?: string[] } | undefined)?.prefixes ?? [];
-      names.push(
-        ...prefixes.map(p => p.slice(folder.length).replace(/\/$/, '')),
+      const page = await this.#objects.list(
+        { prefix: folder, delimiter: '/', maxResults: 1000, pageToken },
+        options,
       );
-      pageToken = next?.pageToken;
+      names.push(
+        ...page.prefixes.map(p => p.slice(folder.length).replace(/\/$/, '')),
+      );
+      pageToken = page.nextPageToken;
     } while (pageToken);
     return names.sort();
   }
 
-  /** Latest snapshot, its size and the snapshot count of every repository. */
-  async list(now = new Date()): Promise<WorkspaceBackup[]> {
-    const repositories = await this.listRepositories();
+  /**
+   * Latest snapshot, its size and the snapshot count of every repository.
+   * The call's signal kills running restic processes and starts no more.
+   */
+  async list(
+    now = new Date(),
+    options: CallOptions = {},
+  ): Promise<WorkspaceBackup[]> {
+    const repositories = await this.listRepositories(options);
     const limit = Math.max(1, this.#options.concurrency ?? 2);
     const results = new Array<WorkspaceBackup>(repositories.length);
     let next = 0;
     const worker = async () => {
       while (next < repositories.length) {
         const index = next++;
-        results[index] = await this.read(repositories[index], now);
+        options.signal?.throwIfAborted();
+        results[index] = await this.read(repositories[index], now, options);
       }
     };
     await Promise.all(
@@ -106,10 +105,14 @@ export class ResticBackups {
   }
 
   /** One repository; a failure (wrong password, damaged repo) is reported in `error`. */
-  async read(repository: string, now = new Date()): Promise<WorkspaceBackup> {
+  async read(
+    repository: string,
+    now = new Date(),
+    options: CallOptions = {},
+  ): Promise<WorkspaceBackup> {
     try {
       const snapshots = JSON.parse(
-        await this.#restic(repository, ['snapshots', '--json']),
+        await this.#restic(repository, ['snapshots', '--json'], options),
       ) as ResticSnapshot[] | null;
       const list = snapshots ?? [];
       if (list.length === 0) return { repository, snapshotCount: 0 };
@@ -117,7 +120,7 @@ export class ResticBackups {
         Date.parse(b.time) > Date.parse(a.time) ? b : a,
       );
       const stats = JSON.parse(
-        await this.#restic(repository, ['stats', latest.id, '--json']),
+        await this.#restic(repository, ['stats', latest.id, '--json'], options),
       ) as { total_size?: number; total_file_count?: number };
       return {
         repository,
@@ -136,11 +139,28 @@ export class ResticBackups {
         ),
       };
     } catch (error) {
+      // An aborted call is not this repository's fault: let the call fail.
+      if (options.signal?.aborted) throw options.signal.reason ?? error;
       return { repository, snapshotCount: 0, error: (error as Error).message };
     }
   }
 
-  #restic(repository: string, args: string[]): Promise<string> {
+  #restic(
+    repository: string,
+    args: string[],
+    callOptions: CallOptions,
+  ): Promise<string> {
+    return gateOf(callOptions)(`restic ${args[0]}`, signal =>
+      this.#run(repository, args, signal),
+    );
+  }
+
+  /** One restic process; it is killed when `signal` aborts, and settles once it has exited. */
+  #run(
+    repository: string,
+    args: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
     const options = this.#options;
     const fullArgs = [
       '--repo',
@@ -160,6 +180,8 @@ export class ResticBackups {
         fullArgs,
         {
           timeout: options.timeoutMs ?? 120_000,
+          signal,
+          killSignal: 'SIGKILL',
           maxBuffer: 64 * 1024 * 1024,
           // Only what restic needs: the password travels in the environment,
           // never on the command line.
@@ -176,6 +198,10 @@ export class ResticBackups {
               .split('\n')
               .map(line => line.trim())
               .filter(Boolean);
+            if (signal?.aborted) {
+              reject(signal.reason ?? error);
+              return;
+            }
             const reason =
               lines.find(line => line.startsWith('Fatal:')) ??
               lines.pop() ??

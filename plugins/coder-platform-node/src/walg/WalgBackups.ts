@@ -1,20 +1,41 @@
-import { Bucket, File, Storage } from '@google-cloud/storage';
+import { Bucket, Storage } from '@google-cloud/storage';
 import type {
   PostgresBackup,
   WalArchiveStatus,
 } from '@coder-platform/plugin-coder-platform-common';
+import { CallOptions } from '../callOptions';
 import { compareBackups } from './deltaChains';
 import {
-  formatLsn,
+  BucketLike,
+  GcsListQuery,
+  ObjectStore,
+  objectStoreOf,
+} from './gcsObjects';
+import {
+  asObject,
+  MetadataDto,
+  parseWalgJson,
+  SentinelDto,
+  toBackup,
+  WalgFormatError,
+} from './sentinels';
+import {
   formatWalSegment,
-  lsnToSegment,
-  parseBackupName,
   DEFAULT_WAL_SEGMENT_SIZE,
   parseWalFileName,
   segmentFromNumber,
   segmentNumber,
   walPosition,
 } from './walNames';
+
+export { parseWalgJson, WalgFormatError } from './sentinels';
+
+/** A backup whose sentinel or `metadata.json` could not be read or parsed. */
+export interface UnreadableBackup {
+  name: string;
+  reason: string;
+  generation?: string;
+}
 
 /** wal-g's storage folders (format version 005). */
 export const WALG_BASEBACKUPS_FOLDER = 'basebackups_005';
@@ -23,8 +44,8 @@ export const WALG_SENTINEL_SUFFIX = '_backup_stop_sentinel.json';
 
 /** How to reach the bucket. */
 export interface WalgBackupsOptions {
-  /** A bucket handle from the official client; or give `bucketName` (and `storage`). */
-  bucket?: Bucket;
+  /** A bucket handle from the official client (or an object with its API); or give `bucketName` (and `storage`). */
+  bucket?: Bucket | BucketLike;
   bucketName?: string;
   /** An existing Storage client; one is created when absent. */
   storage?: Storage;
@@ -44,11 +65,12 @@ export interface WalgBackupsOptions {
   onRequest?: (operation: 'list' | 'read') => void;
 }
 
-/** A listed object: name relative to the folder listed, upload time, size. */
+/** A listed object: name relative to the folder listed, upload time, size, generation. */
 interface ListedObject {
   name: string;
   updated: string;
   size?: number;
+  generation?: string;
 }
 
 /**
@@ -57,7 +79,8 @@ interface ListedObject {
  * probes instead of listing every WAL object.
  */
 export class WalgBackups {
-  readonly bucket: Bucket;
+  readonly bucket: Bucket | BucketLike;
+  readonly #objects: ObjectStore;
   readonly #concurrency: number;
   readonly #walPageSize: number;
   readonly #segmentSize: number;
@@ -85,21 +108,26 @@ export class WalgBackups {
     this.#walPageSize = Math.max(1, options.walPageSize ?? 1000);
     this.#segmentSize = options.walSegmentSize ?? DEFAULT_WAL_SEGMENT_SIZE;
     this.#onRequest = options.onRequest ?? (() => {});
+    this.#objects = objectStoreOf(this.bucket, {
+      onRequest: operation => this.#onRequest(operation),
+    });
   }
 
   /** Names of the base backups under a wal-g prefix, from their stop sentinels. */
-  async listSentinels(prefix: string): Promise<ListedObject[]> {
+  async listSentinels(
+    prefix: string,
+    options: CallOptions = {},
+  ): Promise<ListedObject[]> {
     const folder = `${normalizePrefix(prefix)}${WALG_BASEBACKUPS_FOLDER}/`;
     const sentinels: ListedObject[] = [];
     let pageToken: string | undefined;
     do {
       // The delimiter keeps the listing to the sentinels: the tar partitions
       // of each backup sit one level deeper.
-      const page = await this.#list({
-        prefix: folder,
-        delimiter: '/',
-        pageToken,
-      });
+      const page = await this.#list(
+        { prefix: folder, delimiter: '/', pageToken },
+        options,
+      );
       for (const object of page.items) {
         if (object.name.endsWith(WALG_SENTINEL_SUFFIX)) {
           sentinels.push({
@@ -121,15 +149,17 @@ export class WalgBackups {
    * first page holding a sentinel. Used to refuse creating a database over an
    * existing backup.
    */
-  async hasBackups(prefix: string): Promise<boolean> {
+  async hasBackups(
+    prefix: string,
+    options: CallOptions = {},
+  ): Promise<boolean> {
     const folder = `${normalizePrefix(prefix)}${WALG_BASEBACKUPS_FOLDER}/`;
     let pageToken: string | undefined;
     do {
-      const page = await this.#list({
-        prefix: folder,
-        delimiter: '/',
-        pageToken,
-      });
+      const page = await this.#list(
+        { prefix: folder, delimiter: '/', pageToken },
+        options,
+      );
       if (page.items.some(o => o.name.endsWith(WALG_SENTINEL_SUFFIX)))
         return true;
       pageToken = page.nextPageToken;
@@ -138,49 +168,115 @@ export class WalgBackups {
   }
 
   /**
-   * Every base backup under the prefix with its sentinel and metadata, oldest
-   * first. One list request per 1,000 backups, plus one read per sentinel and
-   * one per `metadata.json` (skipped when the sentinel is wal-g's v2 format,
-   * which carries the times itself).
+   * Every readable base backup under the prefix, oldest first; see
+   * {@link WalgBackups.readBackups} for the unreadable ones.
    */
   async listBackups(
     prefix: string,
-    options: {
-      /** Backups read before: sentinels are immutable, so these are not read again. */
-      known?: PostgresBackup[];
-    } = {},
+    options: CallOptions & { known?: PostgresBackup[] } = {},
   ): Promise<PostgresBackup[]> {
+    return (await this.readBackups(prefix, options)).backups;
+  }
+
+  /**
+   * Every base backup under the prefix with its sentinel and metadata, oldest
+   * first. One list request per 1,000 backups, plus one read per sentinel and
+   * one per `metadata.json` (skipped when the sentinel is wal-g's v2 format,
+   * which carries the times itself). Sentinels and metadata never change once
+   * written: backups in `known` (and `unreadable`) with the same name and
+   * sentinel generation are not read again. A sentinel or metadata that
+   * cannot be read or parsed lands in `unreadable` with the reason; the
+   * others stand.
+   */
+  async readBackups(
+    prefix: string,
+    options: CallOptions & {
+      /** Backups read before. */
+      known?: PostgresBackup[];
+      /** Backups found unreadable before. */
+      unreadable?: UnreadableBackup[];
+    } = {},
+  ): Promise<{ backups: PostgresBackup[]; unreadable: UnreadableBackup[] }> {
     const root = normalizePrefix(prefix);
     const known = new Map((options.known ?? []).map(b => [b.name, b]));
-    const sentinels = await this.listSentinels(prefix);
-    const backups = await mapLimit(
+    const knownUnreadable = new Map(
+      (options.unreadable ?? []).map(u => [u.name, u]),
+    );
+    const same = (generation: string | undefined, seen: string | undefined) =>
+      seen === undefined || generation === undefined || seen === generation;
+    const sentinels = await this.listSentinels(prefix, options);
+    const results = await mapLimit(
       sentinels,
       this.#concurrency,
-      async sentinel =>
-        known.get(sentinel.name) ?? this.#readBackup(root, sentinel),
+      async (sentinel): Promise<PostgresBackup | UnreadableBackup> => {
+        const before = known.get(sentinel.name);
+        if (before && same(sentinel.generation, before.sentinelGeneration)) {
+          return before;
+        }
+        const failed = knownUnreadable.get(sentinel.name);
+        if (
+          failed &&
+          failed.generation !== undefined &&
+          failed.generation === sentinel.generation
+        ) {
+          return failed;
+        }
+        try {
+          return await this.#readBackup(root, sentinel, options);
+        } catch (error) {
+          if (options.signal?.aborted || isTransient(error)) throw error;
+          return {
+            name: sentinel.name,
+            reason: (error as Error).message,
+            generation: sentinel.generation,
+          };
+        }
+      },
     );
-    return backups.sort(compareBackups);
+    const backups: PostgresBackup[] = [];
+    const unreadable: UnreadableBackup[] = [];
+    for (const result of results) {
+      if ('reason' in result) unreadable.push(result);
+      else backups.push(result);
+    }
+    return { backups: backups.sort(compareBackups), unreadable };
   }
 
   async #readBackup(
     root: string,
     sentinel: ListedObject,
+    options: CallOptions,
   ): Promise<PostgresBackup> {
     const base = `${root}${WALG_BASEBACKUPS_FOLDER}/${sentinel.name}`;
-    const dto = parseWalgJson(
-      await this.#read(`${base}${WALG_SENTINEL_SUFFIX}`),
-    ) as SentinelDto;
+    let dto: SentinelDto;
+    try {
+      dto = asObject(
+        parseWalgJson(
+          await this.#objects.read(`${base}${WALG_SENTINEL_SUFFIX}`, options),
+        ),
+      ) as SentinelDto;
+    } catch (error) {
+      throw prefixed('sentinel', error);
+    }
     let meta: MetadataDto | undefined;
     if (!dto.StartTime) {
       try {
-        meta = parseWalgJson(
-          await this.#read(`${base}/metadata.json`),
+        meta = asObject(
+          parseWalgJson(
+            await this.#objects.read(`${base}/metadata.json`, options),
+          ),
         ) as MetadataDto;
       } catch (error) {
-        if ((error as { code?: number }).code !== 404) throw error;
+        if ((error as { code?: number }).code !== 404) {
+          throw prefixed('metadata.json', error);
+        }
       }
     }
-    return toBackup(sentinel, dto, meta);
+    try {
+      return toBackup(sentinel, dto, meta);
+    } catch (error) {
+      throw prefixed(meta ? 'sentinel or metadata.json' : 'sentinel', error);
+    }
   }
 
   /**
@@ -196,17 +292,16 @@ export class WalgBackups {
    */
   async findNewestWal(
     prefix: string,
-    options: { fromSegment?: string; now?: Date } = {},
+    options: CallOptions & { fromSegment?: string; now?: Date } = {},
   ): Promise<WalArchiveStatus> {
     const folder = `${normalizePrefix(prefix)}${WALG_WAL_FOLDER}/`;
     let requests = 0;
     const probe = async (from: string, max: number) => {
       requests += 1;
-      const page = await this.#list({
-        prefix: folder,
-        startOffset: `${folder}${from}`,
-        maxResults: max,
-      });
+      const page = await this.#list(
+        { prefix: folder, startOffset: `${folder}${from}`, maxResults: max },
+        options,
+      );
       return {
         items: page.items.map(o => ({
           ...o,
@@ -308,42 +403,36 @@ export class WalgBackups {
     return pickNewest(tail);
   }
 
-  async #list(query: {
-    prefix: string;
-    delimiter?: string;
-    pageToken?: string;
-    startOffset?: string;
-    maxResults?: number;
-  }): Promise<{ items: ListedObject[]; nextPageToken?: string }> {
-    this.#onRequest('list');
-    const [files, nextQuery] = await this.bucket.getFiles({
-      prefix: query.prefix,
-      delimiter: query.delimiter,
-      pageToken: query.pageToken,
-      startOffset: query.startOffset,
-      maxResults: query.maxResults ?? 1000,
-      autoPaginate: false,
-    });
-    return {
-      items: files.map(fileToListed),
-      nextPageToken: (nextQuery as { pageToken?: string } | null)?.pageToken,
-    };
-  }
-
-  async #read(name: string): Promise<string> {
-    this.#onRequest('read');
-    const [contents] = await this.bucket.file(name).download();
-    return contents.toString('utf8');
+  async #list(
+    query: GcsListQuery,
+    options: CallOptions,
+  ): Promise<{ items: ListedObject[]; nextPageToken?: string }> {
+    const page = await this.#objects.list(
+      { ...query, maxResults: query.maxResults ?? 1000 },
+      options,
+    );
+    return { items: page.items, nextPageToken: page.nextPageToken };
   }
 }
 
-function fileToListed(file: File): ListedObject {
-  const size = file.metadata.size;
-  return {
-    name: file.name,
-    updated: String(file.metadata.updated ?? file.metadata.timeCreated ?? ''),
-    size: size === undefined ? undefined : Number(size),
-  };
+/** 429, 5xx, network: the storage failed, not the object (the call fails, the view goes stale). */
+function isTransient(error: unknown): boolean {
+  if (error instanceof WalgFormatError) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'number') return code === 429 || code >= 500;
+  return true;
+}
+
+/** The error with what was being read in front; keeps its kind and status. */
+function prefixed(what: string, error: unknown): Error {
+  const message = `${what}: ${(error as Error).message ?? String(error)}`;
+  if (error instanceof SyntaxError || error instanceof WalgFormatError) {
+    return new WalgFormatError(message);
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'number')
+    return Object.assign(new Error(message), { code });
+  return error as Error;
 }
 
 function hexTimeline(timeline: number): string {
@@ -422,94 +511,6 @@ export function normalizePrefix(prefix: string): string {
   }
   const trimmed = prefix.replace(/^\/+|\/+$/g, '');
   return trimmed ? `${trimmed}/` : '';
-}
-
-/** wal-g writes LSNs and the system identifier as uint64 numbers: keep them exact. */
-export function parseWalgJson(text: string): Record<string, unknown> {
-  return JSON.parse(
-    text.replace(
-      /"(LSN|FinishLSN|DeltaLSN|SystemIdentifier|start_lsn|finish_lsn|system_identifier)"\s*:\s*(\d+)/g,
-      '"$1":"$2"',
-    ),
-  );
-}
-
-interface SentinelDto {
-  LSN?: string;
-  FinishLSN?: string;
-  Timeline?: number;
-  DeltaFrom?: string;
-  DeltaFullName?: string;
-  DeltaCount?: number;
-  PgVersion?: number;
-  SystemIdentifier?: string;
-  UncompressedSize?: number;
-  CompressedSize?: number;
-  StartTime?: string;
-  FinishTime?: string;
-  Hostname?: string;
-  IsPermanent?: boolean;
-}
-
-interface MetadataDto {
-  start_time?: string;
-  finish_time?: string;
-  hostname?: string;
-  pg_version?: number;
-  start_lsn?: string;
-  finish_lsn?: string;
-  is_permanent?: boolean;
-  system_identifier?: string;
-  uncompressed_size?: number;
-  compressed_size?: number;
-  timeline?: number;
-}
-
-function lsn(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : formatLsn(BigInt(value));
-}
-
-function toBackup(
-  sentinel: ListedObject,
-  dto: SentinelDto,
-  meta: MetadataDto | undefined,
-): PostgresBackup {
-  const parsedName = parseBackupName(sentinel.name);
-  const timeline =
-    dto.Timeline ?? meta?.timeline ?? parsedName?.start.timeline ?? 1;
-  const startLsn = dto.LSN ?? meta?.start_lsn;
-  let startSegment = '';
-  if (parsedName) startSegment = formatWalSegment(parsedName.start);
-  else if (startLsn) {
-    startSegment = formatWalSegment(lsnToSegment(BigInt(startLsn), timeline));
-  }
-  const isDelta = Boolean(dto.DeltaFrom);
-  const backup: PostgresBackup = {
-    name: sentinel.name,
-    kind: isDelta ? 'delta' : 'full',
-    timeline,
-    startSegment,
-    startLsn: lsn(startLsn),
-    finishLsn: lsn(dto.FinishLSN ?? meta?.finish_lsn),
-    startTime: dto.StartTime ?? meta?.start_time,
-    finishTime: dto.FinishTime ?? meta?.finish_time,
-    sentinelTime: sentinel.updated,
-    uncompressedSize: dto.UncompressedSize ?? meta?.uncompressed_size,
-    compressedSize: dto.CompressedSize ?? meta?.compressed_size,
-    pgVersion: dto.PgVersion ?? meta?.pg_version,
-    systemIdentifier: dto.SystemIdentifier ?? meta?.system_identifier,
-    hostname: dto.Hostname ?? meta?.hostname,
-    isPermanent: Boolean(dto.IsPermanent ?? meta?.is_permanent),
-  };
-  if (isDelta) {
-    backup.deltaFrom = dto.DeltaFrom;
-    backup.deltaFullName = dto.DeltaFullName;
-    backup.deltaCount = dto.DeltaCount;
-  }
-  for (const key of Object.keys(backup) as (keyof PostgresBackup)[]) {
-    if (backup[key] === undefined) delete backup[key];
-  }
-  return backup;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; keeps the order. */
