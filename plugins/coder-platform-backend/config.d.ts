@@ -15,34 +15,78 @@ export interface Config {
       /** Pinned chart version, e.g. 2.25.1 */
       version: string;
     }>;
-    /** How long a view is served from cache before the upstream is asked again. */
+    /**
+     * How long a view is served from cache before the upstream is asked again.
+     * Views are refreshed by the scheduled task and kept 7 days for stale
+     * answers; cache keys hold no free text (search terms are hashed).
+     * @visibility backend
+     */
     cache?: {
-      /** Seconds per view. Defaults: coder 60, workspaces 30, keycloakUsers 60, keycloakSummary 300, postgresBackups 300, workspaceBackups 900, releases 300. */
+      /**
+       * Seconds per view. Defaults: coder 60, workspaces 30, keycloakUsers 60, keycloakSummary 300, postgresBackups 300, workspaceBackups 900, releases 300.
+       * @visibility backend
+       */
       maxAgeSeconds?: {
+        /** @visibility backend */
         coder?: number;
+        /** @visibility backend */
         workspaces?: number;
+        /** @visibility backend */
         keycloakUsers?: number;
+        /** @visibility backend */
         keycloakSummary?: number;
+        /** @visibility backend */
         postgresBackups?: number;
+        /** @visibility backend */
         workspaceBackups?: number;
+        /** @visibility backend */
         releases?: number;
       };
+      /**
+       * Seconds a searched page (users `search`, workspaces `q`) is kept, stale
+       * answers included, instead of 7 days. Default 600.
+       * @visibility backend
+       */
+      searchKeepSeconds?: number;
     };
-    /** Concurrency and time budget per upstream and cluster. */
+    /**
+     * Concurrency and time budget per upstream and cluster: at most
+     * `concurrency` requests are open at the upstream; a call's budget
+     * includes its time waiting for a slot, and a call over budget is
+     * aborted at the upstream.
+     * @visibility backend
+     */
     upstreams?: {
+      /** @visibility backend */
       coder?: UpstreamLimit;
+      /** @visibility backend */
       keycloak?: UpstreamLimit;
+      /** @visibility backend */
       gcs?: UpstreamLimit;
+      /** @visibility backend */
       kubernetes?: UpstreamLimit;
+      /** @visibility backend */
       restic?: UpstreamLimit;
     };
-    /** The scheduled task that refreshes every cluster's summaries. */
+    /**
+     * The scheduled task that refreshes every cluster's summaries.
+     * @visibility backend
+     */
     refresh?: {
-      /** Run the task at all. Default true. */
+      /**
+       * Run the task at all. Default true.
+       * @visibility backend
+       */
       enabled?: boolean;
-      /** Minutes between runs. Default 5. */
+      /**
+       * Minutes between runs. Default 5.
+       * @visibility backend
+       */
       frequencyMinutes?: number;
-      /** Minutes a run may take. Default 10. */
+      /**
+       * Minutes a run may take. Default 10.
+       * @visibility backend
+       */
       timeoutMinutes?: number;
     };
     /** When backup status turns warning or critical. */
@@ -331,8 +375,14 @@ export interface Config {
 
 /** Concurrency and time budget of one upstream of one cluster. */
 interface UpstreamLimit {
-  /** Requests in flight at once (defaults: coder 4, keycloak 2, gcs 4, kubernetes 2, restic 1). */
+  /**
+   * Requests open at the upstream at once (defaults: coder 4, keycloak 2, gcs 4, kubernetes 2, restic 1 process).
+   * @visibility backend
+   */
   concurrency?: number;
-  /** Time budget of one call in seconds (defaults: coder 15, keycloak 15, gcs 30, kubernetes 20, restic 300). */
+  /**
+   * Time budget of one call in seconds, waiting for a slot included (defaults: coder 15, keycloak 15, gcs 30, kubernetes 20, restic 300).
+   * @visibility backend
+   */
   timeoutSeconds?: number;
 }

@@ -6,6 +6,7 @@ import {
   seedClusterUpstreams,
   SeededClusterUpstreams,
   SeededKeycloakRealm,
+  seededUser,
   useNodeHttpTransportForStorage,
   WalgLayout,
 } from '@coder-platform/testing';
@@ -167,6 +168,46 @@ describe('coder-platform backend against real upstreams', () => {
       for (const secret of secrets())
         expect(response.text).not.toContain(secret);
     }
+  });
+
+  it.each<[string, { enabled?: boolean; emailVerified?: boolean }]>([
+    ['enabled=false', { enabled: false }],
+    ['emailVerified=false', { emailVerified: false }],
+    ['enabled=true&emailVerified=true', { enabled: true, emailVerified: true }],
+  ])('filters Keycloak users on %s', async (query, filter) => {
+    const server = await backend();
+    const now = new Date();
+    const expected = Array.from({ length: 150 }, (_, i) =>
+      seededUser(i, now),
+    ).filter(
+      u =>
+        (filter.enabled === undefined || u.enabled === filter.enabled) &&
+        (filter.emailVerified === undefined ||
+          u.emailVerified === filter.emailVerified),
+    );
+    const response = await request(server).get(
+      `/api/coder-platform/clusters/dev/keycloak/users?${query}&max=100`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ ...filter, total: expected.length });
+    expect(response.body.items).toHaveLength(Math.min(100, expected.length));
+    for (const user of response.body.items) expect(user).toMatchObject(filter);
+  });
+
+  it('answers 404 for the groups of an unknown user and 400 for a control character in search', async () => {
+    const server = await backend();
+    const unknown = await request(server).get(
+      '/api/coder-platform/clusters/dev/keycloak/users/00000000-0000-0000-0000-000000000000/groups',
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe(
+      `No user with id "00000000-0000-0000-0000-000000000000" in realm "${realm.realm}" of cluster dev`,
+    );
+    const control = await request(server).get(
+      '/api/coder-platform/clusters/dev/keycloak/users?search=%00',
+    );
+    expect(control.status).toBe(400);
+    expect(control.body.error.message).toMatch(/"search"/);
   });
 
   it('evaluates the wal-g backups in the GCS emulator', async () => {

@@ -1,5 +1,6 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { createHash } from 'node:crypto';
 import type {
   CoderOverviewResponse,
   CoderWorkspacesListResponse,
@@ -15,12 +16,14 @@ import type {
 import {
   compareWithPins,
   deltaChains,
+  KeycloakRequestError,
+  redact,
+  RequestGate,
 } from '@coder-platform/plugin-coder-platform-node';
 import { evaluatePostgresBackups, worst } from '../backups/postgresHealth';
 import { summarizeHealth } from './coderHealth';
 import { ClusterConfig } from '../config/readClusters';
 import { ClusterUpstreams, UpstreamCallCounter } from './ClusterUpstreams';
-import { redact } from './redact';
 import { ServiceSettings, UpstreamName, ViewName } from './settings';
 import { SummaryCache } from './SummaryCache';
 
@@ -51,6 +54,18 @@ function requireConfigured(cluster: ClusterConfig, view: ViewName) {
 }
 
 type WithoutFreshness<T> = Omit<T, 'fetchedAt' | 'stale' | 'error'>;
+
+/**
+ * A cache key part for query parameters. Free text (`search`, `q`) never
+ * enters a key as it is: the parameters are hashed, so a key names no
+ * search term (keys show up in Redis and logs).
+ */
+export function queryKey(parts: unknown[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify(parts))
+    .digest('base64url')
+    .slice(0, 22);
+}
 
 /**
  * Every read the routes, the actions and the scheduler make: resolves the
@@ -111,7 +126,7 @@ export class CoderPlatformService {
     view: ViewName,
     upstream: UpstreamName,
     load: (u: ClusterUpstreams, previous: T | undefined) => Promise<T>,
-    options: { suffix?: string; refresh?: boolean } = {},
+    options: { suffix?: string; refresh?: boolean; keepMs?: number } = {},
   ): Promise<
     T & {
       fetchedAt: string;
@@ -131,6 +146,7 @@ export class CoderPlatformService {
       maxAgeMs: options.refresh ? 0 : this.#settings.maxAgeMs[view],
       load: previous => load(u, previous),
       secrets: u.cluster.secrets,
+      keepMs: options.keepMs,
     });
     return { ...result.data, ...result.freshness };
   }
@@ -274,7 +290,11 @@ export class CoderPlatformService {
           })),
         };
       },
-      { suffix: JSON.stringify([query.q ?? '', query.limit, query.offset]) },
+      {
+        suffix: queryKey([query.q ?? '', query.limit, query.offset]),
+        // A searched page is kept briefly: no search term lingers for days.
+        keepMs: query.q ? this.#settings.searchKeepMs : undefined,
+      },
     );
   }
 
@@ -282,17 +302,23 @@ export class CoderPlatformService {
 
   async keycloakUsers(
     name: string,
-    query: { search?: string; first: number; max: number },
+    query: {
+      search?: string;
+      first: number;
+      max: number;
+      enabled?: boolean;
+      emailVerified?: boolean;
+    },
   ): Promise<KeycloakUsersResponse> {
     const result = await this.#cached<WithoutFreshness<KeycloakUsersResponse>>(
       name,
       'keycloakUsers',
       'keycloak',
       async u => {
-        const page = await u.limiters.keycloak.run('keycloak', () =>
-          u.keycloak().list(query),
+        const page = await u.limiters.keycloak.call('keycloak', call =>
+          u.keycloak().list(query, call),
         );
-        return {
+        const response: WithoutFreshness<KeycloakUsersResponse> = {
           cluster: name,
           realm: u.cluster.keycloak!.realm,
           first: query.first,
@@ -301,23 +327,61 @@ export class CoderPlatformService {
           total: page.total,
           items: page.items,
         };
+        if (query.enabled !== undefined) response.enabled = query.enabled;
+        if (query.emailVerified !== undefined) {
+          response.emailVerified = query.emailVerified;
+        }
+        return response;
       },
-      { suffix: JSON.stringify([query.search ?? '', query.first, query.max]) },
+      {
+        suffix: queryKey([
+          query.search ?? '',
+          query.first,
+          query.max,
+          query.enabled ?? null,
+          query.emailVerified ?? null,
+        ]),
+        // A searched page is kept briefly: no search term lingers for days.
+        keepMs: query.search ? this.#settings.searchKeepMs : undefined,
+      },
     );
     return result;
   }
 
+  /**
+   * One user's groups, read on demand (not cached): a 404 naming the user
+   * when Keycloak does not know the id, a 503 with an actionable (redacted)
+   * message when Keycloak fails.
+   */
   async keycloakUserGroups(
     name: string,
     userId: string,
   ): Promise<KeycloakUserGroupsResponse> {
     const u = this.upstreams(name);
     requireConfigured(u.cluster, 'keycloakUsers');
-    // Groups are read on demand, not cached: one user, one request.
-    const items = await u.limiters.keycloak.run('keycloak', () =>
-      u.keycloak().groups(userId),
-    );
-    return { cluster: name, realm: u.cluster.keycloak!.realm, userId, items };
+    const realm = u.cluster.keycloak!.realm;
+    try {
+      const items = await u.limiters.keycloak.call('keycloak', call =>
+        u.keycloak().groups(userId, call),
+      );
+      return { cluster: name, realm, userId, items };
+    } catch (error) {
+      if (error instanceof KeycloakRequestError && error.status === 404) {
+        throw new NotFoundError(
+          `No user with id "${userId}" in realm "${realm}" of cluster ${name}`,
+        );
+      }
+      const message = redact(
+        (error as Error).message ?? String(error),
+        u.cluster.secrets,
+      );
+      this.#logger.warn(
+        `keycloak groups of a user in cluster ${name} failed: ${message}`,
+      );
+      throw new ServiceUnavailableError(
+        `keycloak of cluster ${name} could not list the groups of user "${userId}": ${message}`,
+      );
+    }
   }
 
   keycloakSummary(
@@ -330,8 +394,8 @@ export class CoderPlatformService {
       'keycloak',
       async u => ({
         cluster: name,
-        ...(await u.limiters.keycloak.run('keycloak', () =>
-          u.keycloak().summary(this.#now()),
+        ...(await u.limiters.keycloak.call('keycloak', call =>
+          u.keycloak().summary(this.#now(), call),
         )),
       }),
       options,
@@ -356,21 +420,32 @@ export class CoderPlatformService {
           const before = previous?.items.find(
             i => i.name === pg.name && i.location.endsWith(pg.prefix),
           );
-          const list = await u.limiters.gcs.run('gcs', () =>
-            walg.listBackups(pg.prefix, { known: before?.backups }),
-          );
-          const latest = list[list.length - 1];
-          // Start the WAL search at the newer of the latest backup and the last newest segment seen.
-          const from = [latest?.startSegment, before?.wal.newestSegment]
-            .filter((s): s is string => Boolean(s))
-            .sort()
-            .pop();
-          const wal = await u.limiters.gcs.run('gcs', () =>
-            walg.findNewestWal(pg.prefix, {
+          // Sentinels and metadata.json never change once written: the
+          // previous view's backups (and unreadable ones) are not read again,
+          // so a steady refresh costs one listing plus the new objects.
+          const {
+            backups: list,
+            unreadable,
+            wal,
+          } = await u.limiters.gcs.call('gcs', async call => {
+            const read = await walg.readBackups(pg.prefix, {
+              ...call,
+              known: before?.backups,
+              unreadable: before?.unreadable,
+            });
+            const latest = read.backups[read.backups.length - 1];
+            // Start the WAL search at the newer of the latest backup and the last newest segment seen.
+            const from = [latest?.startSegment, before?.wal.newestSegment]
+              .filter((s): s is string => Boolean(s))
+              .sort()
+              .pop();
+            const found = await walg.findNewestWal(pg.prefix, {
+              ...call,
               fromSegment: from,
               now: this.#now(),
-            }),
-          );
+            });
+            return { ...read, wal: found };
+          });
           items.push(
             evaluatePostgresBackups({
               name: pg.name,
@@ -385,6 +460,10 @@ export class CoderPlatformService {
               wal,
               now: this.#now(),
               thresholds: this.#settings.thresholds,
+              unreadable: unreadable.map(b => ({
+                ...b,
+                reason: redact(b.reason, u.cluster.secrets),
+              })),
             }),
           );
         }
@@ -408,9 +487,15 @@ export class CoderPlatformService {
       'restic',
       async u => {
         const restic = await u.restic();
-        const items = await u.limiters.restic.run('restic', () =>
-          restic.list(this.#now()),
-        );
+        const items = await u.limiters.restic.call('restic', call => {
+          // The repository listing is a GCS request: it takes a GCS slot.
+          const gcs = u.limiters.gcs.gateFor('gcs', call.signal);
+          const gate: RequestGate = (operation, request) =>
+            operation.startsWith('gcs')
+              ? gcs(operation, request)
+              : call.gate(operation, request);
+          return restic.list(this.#now(), { signal: call.signal, gate });
+        });
         return {
           cluster: name,
           location: `gs://${
@@ -440,8 +525,8 @@ export class CoderPlatformService {
       'kubernetes',
       async u => {
         const helm = await u.helm();
-        const installed = await u.limiters.kubernetes.run('kubernetes', () =>
-          helm.list(),
+        const installed = await u.limiters.kubernetes.call('kubernetes', call =>
+          helm.list(call),
         );
         const items = compareWithPins(installed, u.cluster.pinnedReleases);
         return {

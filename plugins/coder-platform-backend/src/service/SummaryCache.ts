@@ -1,7 +1,7 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import type { Freshness } from '@coder-platform/plugin-coder-platform-common';
-import { redact } from './redact';
+import { redact } from '@coder-platform/plugin-coder-platform-node';
 
 interface Entry<T> {
   data: T;
@@ -51,7 +51,9 @@ export class SummaryCache {
     maxAgeMs: number;
     load: (previous: T | undefined) => Promise<T>;
     /** Secrets to scrub from error messages. */
-    secrets: string[];
+    secrets: Iterable<string>;
+    /** How long this value is kept for stale answers; the cache's default when absent. */
+    keepMs?: number;
   }): Promise<CachedResult<T>> {
     const previous = await this.#read<T>(options.key);
     if (
@@ -64,8 +66,10 @@ export class SummaryCache {
       };
     }
     try {
-      const entry = (await this.#load(options.key, () =>
-        options.load(previous?.data),
+      const entry = (await this.#load(
+        options.key,
+        () => options.load(previous?.data),
+        options.keepMs,
       )) as Entry<T>;
       return {
         data: entry.data,
@@ -104,7 +108,11 @@ export class SummaryCache {
     await this.#load(key, () => load(previous?.data));
   }
 
-  async #load<T>(key: string, load: () => Promise<T>): Promise<Entry<T>> {
+  async #load<T>(
+    key: string,
+    load: () => Promise<T>,
+    keepMs = this.#keepMs,
+  ): Promise<Entry<T>> {
     const running = this.#inFlight.get(key);
     if (running) return running as Promise<Entry<T>>;
     const promise = (async () => {
@@ -117,7 +125,7 @@ export class SummaryCache {
         await this.#cache.set(
           key,
           entry as unknown as Parameters<CacheService['set']>[1],
-          { ttl: this.#keepMs },
+          { ttl: keepMs },
         );
       } catch (error) {
         this.#logger.warn(

@@ -18,6 +18,7 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { toClusterSummary } from '../config/readClusters';
+import { parseQuery } from './queryParams';
 import { CoderPlatformService } from './CoderPlatformService';
 
 export interface RouterOptions {
@@ -26,50 +27,21 @@ export interface RouterOptions {
   service: CoderPlatformService;
 }
 
-/** Reads an optional integer query parameter within bounds, or a 400 naming it. */
-export function intParam(
-  req: Request,
-  name: string,
-  options: { default: number; min: number; max: number },
-): number {
-  const raw = req.query[name];
-  if (raw === undefined || raw === '') return options.default;
-  if (typeof raw !== 'string' || !/^-?\d+$/.test(raw)) {
-    throw new InputError(
-      `Query parameter "${name}" must be an integer, got ${JSON.stringify(
-        raw,
-      )}`,
-    );
-  }
-  const value = Number(raw);
-  if (value < options.min || value > options.max) {
-    throw new InputError(
-      `Query parameter "${name}" must be between ${options.min} and ${options.max}, got ${value}`,
-    );
-  }
-  return value;
-}
+const NO_PARAMS = {} as const;
 
-/** Reads an optional string query parameter, or a 400 naming it. */
-export function stringParam(
-  req: Request,
-  name: string,
-  maxLength = 200,
-): string | undefined {
-  const raw = req.query[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string') {
-    throw new InputError(
-      `Query parameter "${name}" must be given once, as a string`,
-    );
-  }
-  if (raw.length > maxLength) {
-    throw new InputError(
-      `Query parameter "${name}" is longer than ${maxLength} characters`,
-    );
-  }
-  return raw;
-}
+const WORKSPACES_QUERY = {
+  q: { type: 'string', maxLength: 200 },
+  limit: { type: 'int', default: 25, min: 1, max: 100 },
+  offset: { type: 'int', default: 0, min: 0, max: 100_000 },
+} as const;
+
+const USERS_QUERY = {
+  search: { type: 'string', maxLength: 100 },
+  first: { type: 'int', default: 0, min: 0, max: 1_000_000 },
+  max: { type: 'int', default: 20, min: 1, max: 100 },
+  enabled: { type: 'boolean' },
+  emailVerified: { type: 'boolean' },
+} as const;
 
 /** Builds the `/api/coder-platform` routes. Every route checks a permission first. */
 export async function createRouter(
@@ -91,6 +63,7 @@ export async function createRouter(
 
   router.get('/clusters', async (req, res) => {
     await authorize(req, coderPlatformClusterReadPermission);
+    parseQuery(req, NO_PARAMS);
     const body: ClusterListResponse = {
       items: service.clusters.map(toClusterSummary),
     };
@@ -99,31 +72,25 @@ export async function createRouter(
 
   router.get('/clusters/:name', async (req, res) => {
     await authorize(req, coderPlatformClusterReadPermission);
+    parseQuery(req, NO_PARAMS);
     res.json(toClusterSummary(service.upstreams(req.params.name).cluster));
   });
 
   router.get('/clusters/:name/coder', async (req, res) => {
     await authorize(req, coderPlatformCoderReadPermission);
+    parseQuery(req, NO_PARAMS);
     res.json(await service.coderOverview(req.params.name));
   });
 
   router.get('/clusters/:name/workspaces', async (req, res) => {
     await authorize(req, coderPlatformCoderReadPermission);
-    const query = {
-      q: stringParam(req, 'q'),
-      limit: intParam(req, 'limit', { default: 25, min: 1, max: 100 }),
-      offset: intParam(req, 'offset', { default: 0, min: 0, max: 100_000 }),
-    };
+    const query = parseQuery(req, WORKSPACES_QUERY);
     res.json(await service.workspaces(req.params.name, query));
   });
 
   router.get('/clusters/:name/keycloak/users', async (req, res) => {
     await authorize(req, coderPlatformKeycloakUsersReadPermission);
-    const query = {
-      search: stringParam(req, 'search', 100),
-      first: intParam(req, 'first', { default: 0, min: 0, max: 1_000_000 }),
-      max: intParam(req, 'max', { default: 20, min: 1, max: 100 }),
-    };
+    const query = parseQuery(req, USERS_QUERY);
     res.json(await service.keycloakUsers(req.params.name, query));
   });
 
@@ -131,6 +98,7 @@ export async function createRouter(
     '/clusters/:name/keycloak/users/:userId/groups',
     async (req, res) => {
       await authorize(req, coderPlatformKeycloakUsersReadPermission);
+      parseQuery(req, NO_PARAMS);
       if (!/^[A-Za-z0-9-]{1,64}$/.test(req.params.userId)) {
         throw new InputError(
           `Path parameter "userId" is not a Keycloak user id: ${JSON.stringify(
@@ -146,21 +114,25 @@ export async function createRouter(
 
   router.get('/clusters/:name/keycloak/summary', async (req, res) => {
     await authorize(req, coderPlatformKeycloakUsersReadPermission);
+    parseQuery(req, NO_PARAMS);
     res.json(await service.keycloakSummary(req.params.name));
   });
 
   router.get('/clusters/:name/backups/postgres', async (req, res) => {
     await authorize(req, coderPlatformBackupsReadPermission);
+    parseQuery(req, NO_PARAMS);
     res.json(await service.postgresBackups(req.params.name));
   });
 
   router.get('/clusters/:name/backups/workspaces', async (req, res) => {
     await authorize(req, coderPlatformBackupsReadPermission);
+    parseQuery(req, NO_PARAMS);
     res.json(await service.workspaceBackups(req.params.name));
   });
 
   router.get('/clusters/:name/releases', async (req, res) => {
     await authorize(req, coderPlatformReleasesReadPermission);
+    parseQuery(req, NO_PARAMS);
     res.json(await service.releases(req.params.name));
   });
 

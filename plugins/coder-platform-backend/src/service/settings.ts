@@ -23,6 +23,11 @@ export type ViewName =
 export interface ServiceSettings {
   /** How long a cached view is served without asking the upstream. */
   maxAgeMs: Record<ViewName, number>;
+  /**
+   * How long a searched page (users `search`, workspaces `q`) is kept, also
+   * for stale answers; other views are kept 7 days. Default 10 min.
+   */
+  searchKeepMs: number;
   /** Concurrency and time budget per upstream and cluster. */
   limits: Record<UpstreamName, { concurrency: number; timeoutMs: number }>;
   refresh: {
@@ -86,6 +91,9 @@ export function readSettings(root: Config): ServiceSettings {
   };
   return {
     maxAgeMs,
+    searchKeepMs:
+      Math.max(1, c?.getOptionalNumber('cache.searchKeepSeconds') ?? 600) *
+      1000,
     limits,
     refresh: {
       enabled: c?.getOptionalBoolean('refresh.enabled') ?? true,
