@@ -1,15 +1,14 @@
 import { createKeycloakAdminPasswordClient } from '@coder-platform/plugin-coder-platform-node';
 import { createKeycloakGroupAction } from './keycloakGroup';
 import { mockContext } from './__testUtils__/context';
-import { peerClusterConfig } from './__testUtils__/peerCluster';
-import { keycloakPeer, uniqueName } from './__testUtils__/peers';
+import { keycloakPeer, kubePeer, uniqueName } from './__testUtils__/peers';
 
 jest.setTimeout(120_000);
 
 describe('keycloak:group against the local Keycloak', () => {
   const keycloak = keycloakPeer();
   const action = createKeycloakGroupAction({
-    config: peerClusterConfig({ keycloak: true }),
+    config: kubePeer().config({}, { local: { keycloak: keycloak.keycloak() } }),
   });
   const realm = uniqueName('groups');
   const admin = () =>

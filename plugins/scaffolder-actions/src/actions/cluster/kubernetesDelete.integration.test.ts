@@ -1,7 +1,6 @@
 import { requirePeer } from '@coder-platform/testing';
 import { createKubernetesDeleteAction } from './kubernetesDelete';
 import { mockContext } from './__testUtils__/context';
-import { peerClusterConfig } from './__testUtils__/peerCluster';
 import { kubePeer, uniqueName } from './__testUtils__/peers';
 
 jest.setTimeout(120_000);
@@ -11,7 +10,7 @@ describe('kubernetes:delete against the local API server and controller-manager'
   requirePeer('kube', ['PEERS_KUBE_CONTROLLER_MANAGER_URL']);
   const api = kubePeer().api();
   const action = createKubernetesDeleteAction({
-    config: peerClusterConfig(),
+    config: kubePeer().config(),
     pollIntervalMs: 250,
   });
   const run = async (input: Record<string, unknown>, isDryRun = false) => {

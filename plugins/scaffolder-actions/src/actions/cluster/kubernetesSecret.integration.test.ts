@@ -1,7 +1,6 @@
 import { createKubernetesSecretAction } from './kubernetesSecret';
 import { readSecretValue } from './kubernetes';
 import { loggedText, mockContext } from './__testUtils__/context';
-import { peerClusterConfig } from './__testUtils__/peerCluster';
 import { kubePeer, uniqueName } from './__testUtils__/peers';
 
 jest.setTimeout(120_000);
@@ -9,7 +8,7 @@ jest.setTimeout(120_000);
 describe('kubernetes:secret against the local API server', () => {
   const api = kubePeer().api();
   const action = createKubernetesSecretAction({
-    config: peerClusterConfig(),
+    config: kubePeer().config(),
     pollIntervalMs: 100,
   });
   const run = async (input: Record<string, unknown>, secrets = {}) => {
