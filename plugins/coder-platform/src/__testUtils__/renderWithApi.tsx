@@ -1,4 +1,6 @@
 import { renderInTestApp, mockApis } from '@backstage/frontend-test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { CoderPlatformApi, coderPlatformApiRef } from '../api';
 
@@ -32,6 +34,10 @@ export function renderWithApi(
         mockApis.permission({ authorize: decision(options.allow !== false) }),
       ],
       ...(options.extraApis ?? []),
+      // An empty catalog unless the test brings its own.
+      ...(options.extraApis?.some(([ref]) => ref === catalogApiRef)
+        ? []
+        : [[catalogApiRef, catalogApiMock()] as const]),
     ] as const,
     mountedRoutes: options.mountedRoutes,
     mountPath: options.mountPath,

@@ -5,7 +5,10 @@ import {
   mockApis,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
-import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import {
+  catalogApiMock,
+  createTestEntityPage,
+} from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
 import { clustersFixture } from '../__fixtures__/clusters';
 import { coderOverviewFixture } from '../__fixtures__/coder';
@@ -118,6 +121,7 @@ describe('the ./alpha plugin', () => {
           },
         ],
         mockApis.permission(),
+        catalogApiMock(),
       ],
       initialRouteEntries: ['/coder-platform/clusters/dev-eu1/releases'],
     });

@@ -1,3 +1,6 @@
+import type { Entity } from '@backstage/catalog-model';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { clustersFixture } from '../../__fixtures__/clusters';
@@ -30,9 +33,27 @@ const api: Partial<CoderPlatformApi> = {
   getReleases: async () => helmReleasesFixture,
 };
 
+/** The cluster's catalog Resource, as the provisioning template registers it. */
+const clusterResource: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'dev-eu1',
+    annotations: { 'coder-platform.io/cluster': 'dev-eu1' },
+    links: [
+      { title: 'Grafana', url: 'https://grafana.dev-eu1.example.com' },
+      { title: 'Prometheus', url: 'https://prometheus.dev-eu1.example.com' },
+    ],
+  },
+  spec: { type: 'coder-cluster', owner: 'platform-team' },
+};
+
 function renderAt(path: string, allow = true) {
   return renderWithApi(<CoderPlatformPage />, api, {
     allow,
+    extraApis: [
+      [catalogApiRef, catalogApiMock({ entities: [clusterResource] })],
+    ],
     mountPath: '/coder-platform/*',
     initialRouteEntries: [path],
     mountedRoutes: { '/coder-platform': rootRouteRef },
@@ -63,6 +84,16 @@ describe('CoderPlatformPage and the cluster page', () => {
       'Releases',
     ]);
     expect(await screen.findByText('v2.25.1+a1b2c3d')).toBeInTheDocument();
+    // Links the backend does not know come from the cluster's catalog Resource.
+    const links = screen.getByRole('list', { name: 'Cluster links' });
+    expect(await within(links).findByText('Grafana')).toHaveAttribute(
+      'href',
+      'https://grafana.dev-eu1.example.com',
+    );
+    expect(within(links).getByText('Prometheus')).toBeInTheDocument();
+    expect(
+      screen.getByText(/No URL known for Keycloak, Alertmanager/),
+    ).toBeInTheDocument();
     expect(screen.getByText('All clusters').closest('a')).toHaveAttribute(
       'href',
       '/coder-platform',

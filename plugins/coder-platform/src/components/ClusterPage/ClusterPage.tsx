@@ -9,6 +9,7 @@ import { rootRouteRef } from '../../routes';
 import { DataStateView } from '../DataStates';
 import { UpstreamChips } from '../ClustersTable/UpstreamChips';
 import { ClusterTabs } from './ClusterTabs';
+import { useClusterEntity } from './useClusterEntity';
 
 /** `/coder-platform/clusters/:name`: the cluster's title, its upstreams and its tabs. */
 export function ClusterPage() {
@@ -16,6 +17,7 @@ export function ClusterPage() {
   const api = useApi(coderPlatformApiRef);
   const root = useRouteRef(rootRouteRef);
   const state = useAsync(() => api.getCluster(name), [api, name]);
+  const entity = useClusterEntity(name);
   return (
     <Content>
       <DataStateView
@@ -32,7 +34,10 @@ export function ClusterPage() {
               <code>{cluster.name}</code> · configured:{' '}
               <UpstreamChips upstreams={cluster.upstreams} />
             </Typography>
-            <ClusterTabs cluster={cluster.name} />
+            <ClusterTabs
+              cluster={cluster.name}
+              entityLinks={entity.value?.metadata.links}
+            />
           </>
         )}
       </DataStateView>
