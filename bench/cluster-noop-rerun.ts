@@ -87,17 +87,17 @@ async function main() {
   const { PEERS_HELM_BIN } = requirePeer('helm', ['PEERS_HELM_BIN']);
   const config = new ConfigReader({
     coderPlatform: {
-      clusterActions: {
-        helm: { binary: PEERS_HELM_BIN },
-        clusters: [
-          {
-            name: 'local',
+      clusterActions: { helm: { binary: PEERS_HELM_BIN } },
+      clusters: [
+        {
+          name: 'local',
+          kubernetes: {
             url: kube.PEERS_KUBE_URL,
             caData: readFileSync(kube.PEERS_KUBE_CA_FILE).toString('base64'),
-            token: kube.PEERS_KUBE_TOKEN,
+            auth: { type: 'token', token: kube.PEERS_KUBE_TOKEN },
           },
-        ],
-      },
+        },
+      ],
     },
   });
   const suffix = randomBytes(4).toString('hex');
@@ -132,7 +132,7 @@ spec:
 
   const apply = createKubernetesApplyAction({ config });
   const applyOnce = async () => {
-    const { ctx, outputs } = context({ cluster: { name: 'local' }, manifest });
+    const { ctx, outputs } = context({ cluster: 'local', manifest });
     await apply.handler(ctx);
     return outputs;
   };
@@ -150,7 +150,7 @@ spec:
   try {
     const helm = createHelmReleaseAction({ config });
     const input = {
-      cluster: { name: 'local' },
+      cluster: 'local',
       name: 'bench',
       namespace,
       repoUrl: repo.url,

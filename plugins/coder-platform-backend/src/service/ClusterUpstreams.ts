@@ -64,11 +64,11 @@ export class ClusterUpstreams {
     settings: ServiceSettings;
     calls: UpstreamCallCounter;
     logger: LoggerService;
-    /** The backend's Google identity: `coderPlatform.gcp.keyFilename` (else ADC) and the GKE API endpoint. */
+    /** Overrides the cluster's Google identity settings (`coderPlatform.gcp.keyFilename`, else ADC; the GKE API endpoint). */
     google?: { keyFilename?: string; containerEndpoint?: GcpEndpoint };
   }) {
     this.cluster = options.cluster;
-    this.#googleOptions = options.google ?? {};
+    this.#googleOptions = options.google ?? options.cluster.google ?? {};
     this.#settings = options.settings;
     this.#calls = options.calls;
     this.#logger = options.logger;

@@ -3,7 +3,7 @@ import { CLUSTER_TEMPLATE_PINNED_RELEASES } from '@coder-platform/plugin-coder-p
 import { readClusterModelConfig, readClusters } from './readClusterConfig';
 
 const read = (coderPlatform: Record<string, unknown>) =>
-  readClusterModelConfig(new ConfigReader({ coderPlatform }));
+  readClusterModelConfig(new ConfigReader({ coderPlatform } as any));
 const one = (entry: Record<string, unknown>) =>
   read({ clusters: [{ name: 'dev', ...entry }] }).clusters[0];
 

@@ -287,6 +287,7 @@ function readCluster(
   at: string,
   gke: GkeSettings,
   defaultPins: PinnedRelease[],
+  google: ClusterModelConfig['google'],
 ): ClusterConfig {
   const name = entry.getString('name');
   if (!isValidClusterName(name)) {
@@ -327,6 +328,7 @@ function readCluster(
     gcp,
     pinnedReleases: readPins(entry, 'pinnedReleases') ?? defaultPins,
     secrets,
+    google,
   };
 }
 
@@ -354,13 +356,19 @@ export function readClusterModelConfig(rootConfig: Config): ClusterModelConfig {
     );
   }
   const gke = readGkeSettings(root);
+  const google = {
+    keyFilename: root?.getOptionalString('gcp.keyFilename'),
+    containerEndpoint: readEndpoint(
+      root?.getOptionalConfig('gcp.endpoints.container'),
+    ),
+  };
   const defaultPins =
     readPins(root, 'pinnedReleases') ?? CLUSTER_TEMPLATE_PINNED_RELEASES;
   const seen = new Set<string>();
   const clusters = (root?.getOptionalConfigArray('clusters') ?? []).map(
     (entry, index) => {
       const at = `coderPlatform.clusters[${index}]`;
-      const cluster = readCluster(entry, at, gke, defaultPins);
+      const cluster = readCluster(entry, at, gke, defaultPins, google);
       if (seen.has(cluster.name)) {
         throw new InputError(
           `${at}.name "${cluster.name}" is used by more than one cluster`,
@@ -379,12 +387,7 @@ export function readClusterModelConfig(rootConfig: Config): ClusterModelConfig {
     clusters,
     gke,
     readableSecrets,
-    google: {
-      keyFilename: root?.getOptionalString('gcp.keyFilename'),
-      containerEndpoint: readEndpoint(
-        root?.getOptionalConfig('gcp.endpoints.container'),
-      ),
-    },
+    google,
   };
 }
 

@@ -109,6 +109,8 @@ export interface ClusterConfig {
   pinnedReleases: PinnedRelease[];
   /** Every secret value of this cluster (configured, and learnt at run time), to scrub from every exit. */
   secrets: SecretRegistry;
+  /** The backend's Google identity (`coderPlatform.gcp`), for google auth and GKE resolution. */
+  google: ClusterModelConfig['google'];
 }
 
 /** Where one Google API is reached (`coderPlatform.gcp.endpoints.<api>`). */
