@@ -100,6 +100,45 @@ describe('ClusterOverviewContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('says what is missing on a deployment with no provisioners, stats or templates', async () => {
+    await renderOverview({
+      getCoderOverview: async () => ({
+        ...coderOverviewFixture,
+        health: {
+          ...coderOverviewFixture.health!,
+          healthy: true,
+          severity: 'ok',
+          failing: [],
+        },
+        stats: undefined,
+        provisioners: [],
+        templates: [],
+        unavailable: [
+          {
+            section: 'stats',
+            message: 'GET /api/v2/insights/deployment answered 403',
+          },
+        ],
+      }),
+    });
+
+    expect(await screen.findByText('Healthy')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('list', { name: 'Failing health sections' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByText('Workspace counts not available.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/No provisioner daemons reported/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Not shown: stats (GET /api/v2/insights/deployment answered 403)',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('says why the health report is missing', async () => {
     await renderOverview({
       getCoderOverview: async () => coderOverviewWithoutHealthFixture,
