@@ -37,10 +37,19 @@ fi
 say() { echo "[start-portal] $*" >&2; }
 t0=$SECONDS
 
-say "starting the local servers (keycloak, kube-apiserver + etcd, helm, GCS emulator, restic)."
-say "A first start on a fresh machine downloads and builds them: expect ~15 min. Later starts take seconds."
-bash scripts/peers/peers.sh up keycloak kube helm gcs restic
-say "local servers up after $((SECONDS - t0)) s"
+servers=(keycloak kube helm gcs restic)
+# `peers status` takes no lock: when every server already runs, `peers up`
+# (which waits for any other up/down in progress) is skipped.
+status=$(bash scripts/peers/peers.sh status "${servers[@]}" 2>/dev/null || true)
+if [[ -z $status ]] ||
+  awk '$2 != "running" && $2 != "ready" { bad = 1 } END { exit !bad }' <<<"$status"; then
+  say "starting the local servers (keycloak, kube-apiserver + etcd, helm, GCS emulator, restic)."
+  say "A first start on a fresh machine downloads and builds them: expect ~15 min. Later starts take seconds."
+  bash scripts/peers/peers.sh up "${servers[@]}"
+  say "local servers up after $((SECONDS - t0)) s"
+else
+  say "local servers already running (scripts/peers/peers.sh status)"
+fi
 
 peers_dir=${CODER_PLATFORM_PEERS_DIR:-$CODER_PLATFORM_ROOT/.peers}
 cluster_dir="$peers_dir/local-cluster"

@@ -51,6 +51,18 @@ export async function writeDemoWalg(
   };
 }
 
+/** True when the base backup's stop sentinel is in the bucket. */
+export async function walgBackupExists(
+  storage: Storage,
+  name: string,
+): Promise<boolean> {
+  const [exists] = await storage
+    .bucket(BUCKET)
+    .file(`${WALG_PREFIX}/basebackups_005/${name}_backup_stop_sentinel.json`)
+    .exists();
+  return exists;
+}
+
 /** Workspace repositories missing or incomplete (fewer snapshots than seeded). */
 export async function missingResticWorkspaces(storage: Storage) {
   const missing: typeof RESTIC_WORKSPACES = [];
@@ -74,12 +86,10 @@ export async function writeDemoRestic(options: {
 }): Promise<void> {
   // A half-written repository from an interrupted start is removed first.
   for (const workspace of options.workspaces) {
-    await options.storage
-      .bucket(BUCKET)
-      .deleteFiles({
-        prefix: `${RESTIC_PREFIX}/${workspace.name}/`,
-        force: true,
-      });
+    await options.storage.bucket(BUCKET).deleteFiles({
+      prefix: `${RESTIC_PREFIX}/${workspace.name}/`,
+      force: true,
+    });
   }
   await seedResticRepositories({
     resticBin: options.resticBin,

@@ -5,7 +5,7 @@
 import { CLUSTER_TEMPLATE_PINNED_RELEASES } from '@coder-platform/plugin-coder-platform-common';
 
 /** Bump when the seeded content changes, so a warm start seeds again. */
-export const SEED_VERSION = 3;
+export const SEED_VERSION = 4;
 
 export const CLUSTER_NAME = 'local-demo';
 export const CLUSTER_TITLE = 'Local demo cluster (simulated Coder API)';
@@ -24,9 +24,9 @@ export const SIGN_IN_CLIENT_ID = 'backstage-sign-in';
 /** A seeded, verified, enabled realm user who gets a password and a catalog User entity. */
 export const LOGIN_USER = 'user00003';
 
-/** Backup days; backup index 7 is missing, which breaks the delta chain after it. */
+/** Backup days; the delta of day index 2 is missing, which breaks the chain of the delta after it. */
 export const WALG_DAYS = 10;
-export const WALG_MISSING_INDEX = 7;
+export const WALG_MISSING_INDEX = 2;
 
 export const RESTIC_WORKSPACES = [
   { name: 'coder-user00003-devbox', snapshots: 3, files: 4 },

@@ -90,7 +90,8 @@ export function overlayConfig(inputs: OverlayInputs): string {
 ${stringify(config)}`;
 }
 
-export function catalogEntities(): string {
+/** The cluster's entities; `keycloakUrl` links the realm's admin console. */
+export function catalogEntities(keycloakUrl: string): string {
   const cluster = {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -101,6 +102,12 @@ export function catalogEntities(): string {
         'Seeded on the local servers by scripts/start-portal.sh. Keycloak, backups and Helm releases are real local servers; the Coder API is simulated.',
       annotations: { 'coder-platform.io/cluster': CLUSTER_NAME },
       tags: ['local', 'demo'],
+      links: [
+        {
+          title: 'Keycloak',
+          url: `${keycloakUrl}/admin/master/console/#/${REALM}`,
+        },
+      ],
     },
     spec: {
       type: 'coder-cluster',

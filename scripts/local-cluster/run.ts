@@ -31,6 +31,7 @@ import {
 import {
   ensureBucket,
   missingResticWorkspaces,
+  walgBackupExists,
   writeDemoRestic,
   writeDemoWalg,
 } from './backups';
@@ -161,7 +162,12 @@ async function main() {
   const walgAge = state.walg
     ? now.getTime() - Date.parse(state.walg.writtenAt)
     : Infinity;
-  if (state.walg && walgAge < WALG_MAX_AGE_MS) {
+  // The emulator may have been reset since (peers down): check the newest sentinel.
+  if (
+    state.walg &&
+    walgAge < WALG_MAX_AGE_MS &&
+    (await walgBackupExists(storage, state.walg.newestBackup))
+  ) {
     log(`wal-g layout: reused (${state.walg.backups} base backups)`);
   } else {
     const written = await step(
@@ -207,7 +213,7 @@ async function main() {
   );
 
   const catalogFile = resolve(dir, 'catalog.yaml');
-  writeFileSync(catalogFile, catalogEntities());
+  writeFileSync(catalogFile, catalogEntities(peer.baseUrl));
   const overlayFile = resolve(dir, 'app-config.local-cluster.yaml');
   writeFileSync(
     overlayFile,
