@@ -10,6 +10,7 @@ jest.setTimeout(120_000);
 
 describe('coder:bootstrap and coder:template:push (Coder contract server, real API server)', () => {
   const kube = kubePeer();
+  let coder: CoderContractServer;
   // Coder's URL comes from the cluster model (coderPlatform.clusters[].coder).
   const options = () => ({
     config: kube.config({}, { local: { coder: { url: coder.url } } }),
@@ -24,7 +25,6 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
   };
   const api = kube.api();
   const mockDir = createMockDirectory();
-  let coder: CoderContractServer;
 
   beforeEach(async () => {
     coder = await CoderContractServer.start();

@@ -48,20 +48,18 @@ describe('helm:release examples (as written; GKE contract server)', () => {
         .calls()
         .map(c => c.split(' ')[0])
         .filter(v => v !== 'get' && v !== 'version');
-      if (input.state === 'absent') {
-        // Not installed on the fake: nothing to uninstall, nothing run.
-        expect(verbs).toEqual([]);
-        expect(ctx.output).toHaveBeenCalledWith('changed', false);
-      } else {
-        const [upgrade] = helm.calls().filter(c => c.startsWith('upgrade'));
-        expect(upgrade).toContain(
-          `upgrade --install ${input.name} ${input.chart} ${
-            input.repoUrl ? `--repo ${input.repoUrl} ` : ''
-          }--version ${input.version} -n ${input.namespace}`,
-        );
-        expect(verbs).toEqual(['upgrade']);
-        expect(ctx.output).toHaveBeenCalledWith('changed', true);
-      }
+      // Absent: not installed on the fake, so nothing to uninstall, nothing run.
+      const absent = input.state === 'absent';
+      const [upgrade] = helm.calls().filter(c => c.startsWith('upgrade'));
+      expect(verbs).toEqual(absent ? [] : ['upgrade']);
+      expect(upgrade ?? '').toContain(
+        absent
+          ? ''
+          : `upgrade --install ${input.name} ${input.chart} ${
+              input.repoUrl ? `--repo ${input.repoUrl} ` : ''
+            }--version ${input.version} -n ${input.namespace}`,
+      );
+      expect(ctx.output).toHaveBeenCalledWith('changed', !absent);
     },
   );
 

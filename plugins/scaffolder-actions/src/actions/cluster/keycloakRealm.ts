@@ -237,7 +237,7 @@ export function createKeycloakRealmAction(options: ClusterActionsOptions) {
           () => kc.realms.findOne({ realm: input.realm }),
           signal,
         ).catch(fail('reading')) as Promise<Record<string, any> | undefined>;
-      let existing = await read();
+      const existing = await read();
 
       const diff = (have: Record<string, any> | undefined) => {
         if (!have) return Object.keys(desired);
@@ -336,11 +336,11 @@ export function createKeycloakRealmAction(options: ClusterActionsOptions) {
         },
       });
       logger.info(
-        outcome === 'created'
-          ? `created ${where}`
-          : outcome === 'updated'
-          ? `updated ${where}: ${differences.join(', ')}`
-          : `${where} was created meanwhile with these settings; nothing to do`,
+        {
+          created: `created ${where}`,
+          updated: `updated ${where}: ${differences.join(', ')}`,
+          unchanged: `${where} was created meanwhile with these settings; nothing to do`,
+        }[outcome],
       );
       ctx.output('realm', input.realm);
       ctx.output('created', outcome === 'created');

@@ -58,8 +58,9 @@ describe('kubernetes:apply examples (as written, dry run; GKE contract server)',
       // only. The GKE-named one is resolved through the GKE API; its endpoint
       // is plain http here while GKE hands out a CA, so the client cannot
       // reach it and the dry run plans without reading.
-      if (byGke) expect(gke.getClusterCalls()).toBeGreaterThan(0);
-      else expect(target.requests.length).toBeGreaterThan(0);
+      expect(
+        byGke ? gke.getClusterCalls() : target.requests.length,
+      ).toBeGreaterThan(0);
       expect(target.requests.every(r => r.method === 'GET')).toBe(true);
       expect(target.writes()).toEqual([]);
       expect(other.requests).toEqual([]);
