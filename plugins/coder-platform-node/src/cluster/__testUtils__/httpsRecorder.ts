@@ -42,8 +42,14 @@ function selfSigned(): { key: string; cert: string } {
   }
 }
 
-/** An HTTPS server that records each request's path and Authorization header and answers an empty NamespaceList. */
-export async function startHttpsRecorder() {
+/**
+ * An HTTPS server that records each request's path and Authorization header.
+ * `objects` answers GETs by path (e.g. an Ingress or a Secret); anything else
+ * gets an empty NamespaceList, or 404 for object paths.
+ */
+export async function startHttpsRecorder(
+  objects: Record<string, unknown> = {},
+) {
   const { key, cert } = selfSigned();
   const requests: Array<{ path: string; authorization?: string }> = [];
   const server = createServer({ key, cert }, (req, res) => {
@@ -51,14 +57,29 @@ export async function startHttpsRecorder() {
       path: req.url ?? '/',
       authorization: req.headers.authorization,
     });
-    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const path = (req.url ?? '/').split('?')[0];
+    const found = objects[path];
+    const isList = path === '/api/v1/namespaces';
+    res.writeHead(found || isList ? 200 : 404, {
+      'Content-Type': 'application/json',
+    });
     res.end(
-      JSON.stringify({
-        kind: 'NamespaceList',
-        apiVersion: 'v1',
-        metadata: {},
-        items: [],
-      }),
+      JSON.stringify(
+        found ??
+          (isList
+            ? {
+                kind: 'NamespaceList',
+                apiVersion: 'v1',
+                metadata: {},
+                items: [],
+              }
+            : {
+                kind: 'Status',
+                code: 404,
+                reason: 'NotFound',
+                message: 'not found',
+              }),
+      ),
     );
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
