@@ -7,7 +7,7 @@
 #   peers.sh status [server...]   one line per process: state, pid, port, RSS
 #   peers.sh env    [--export]    print $PEERS_DIR/env (KEY=value lines)
 #
-# Servers: postgres keycloak kube helm gcs restic redis (helm and restic are tools:
+# Servers: postgres keycloak kube helm gcs restic redis terraform (helm, restic and terraform are tools:
 # `up` only makes sure their binaries exist).
 set -euo pipefail
 
@@ -30,8 +30,10 @@ source "$here/gcs.sh"
 source "$here/restic.sh"
 # shellcheck source=scripts/peers/redis.sh
 source "$here/redis.sh"
+# shellcheck source=scripts/peers/terraform.sh
+source "$here/terraform.sh"
 
-ALL_SERVERS=(postgres keycloak kube helm gcs restic redis)
+ALL_SERVERS=(postgres keycloak kube helm gcs restic redis terraform)
 
 usage() {
   sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -47,6 +49,7 @@ canon_name() {
     gcs | fake-gcs | fake-gcs-server) echo gcs ;;
     restic) echo restic ;;
     redis | redis-server) echo redis ;;
+    terraform | tf) echo terraform ;;
     *) return 1 ;;
   esac
 }

