@@ -1,0 +1,218 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { googleAuthLibrary } from 'google-gax';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AddressInfo } from 'node:net';
+import { GcpContractServer } from '../gcp';
+import { useNodeHttpTransportForStorage } from '../gcs/storageInJest';
+import { SuiteTemplate, suiteActions } from './suiteTemplates';
+
+/** The project of the contract servers (any the GKE model trusts). */
+export const DRY_RUN_PROJECT = 'acme-coder';
+
+/**
+ * The backend's Google identity in these tests: a fixed access token, which
+ * the contract servers accept. Its transport is Node's fetch (gaxios would
+ * load node-fetch with a dynamic import, which jest cannot run).
+ */
+export function contractAuthClient() {
+  const client = new googleAuthLibrary.OAuth2Client({
+    transporterOptions: { fetchImplementation: globalThis.fetch as any },
+  });
+  client.setCredentials({
+    access_token: 'contract-test-token',
+    expiry_date: Date.now() + 3_600_000,
+  });
+  return client;
+}
+
+/** One log line of a dry run. */
+export interface DryRunLogLine {
+  body: { message: string; stepId?: string; status?: string };
+}
+
+/** What `POST /api/scaffolder/v2/dry-run` answers. */
+export interface DryRunResult {
+  status: number;
+  body: {
+    log?: DryRunLogLine[];
+    output?: Record<string, any>;
+    steps?: { id: string; name: string; action: string }[];
+    directoryContents?: { path: string; base64Content: string }[];
+    error?: { name: string; message: string };
+    errors?: unknown[];
+  };
+}
+
+/**
+ * The real scaffolder backend in process with the suite's actions (the
+ * factories our actions module registers, given the contract servers'
+ * Google identity through their documented `authClient` option), a catalog
+ * mock holding the user, and app-config pointing the Google clients at the
+ * GCP contract servers.
+ */
+export async function startDryRunBackend(
+  options: { config?: Record<string, unknown> } = {},
+) {
+  useNodeHttpTransportForStorage();
+  const gcp = await new GcpContractServer({ pollsToComplete: 1 }).start();
+  const authClient = contractAuthClient();
+  const data = {
+    coderPlatform: {
+      gcp: {
+        projectId: DRY_RUN_PROJECT,
+        // Cloud Storage at the REST contract server, which answers bucket
+        // IAM policies (and 404 for buckets it does not hold).
+        endpoints: {
+          ...gcp.endpointsConfig(),
+          storage: gcp.storageIamEndpoint(),
+        },
+        operations: { pollIntervalMs: 5, timeoutMinutes: 1 },
+        retry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 10 },
+      },
+      gke: { allowedProjects: [DRY_RUN_PROJECT] },
+      ...options.config,
+    },
+  };
+  const actions = createBackendModule({
+    pluginId: 'scaffolder',
+    moduleId: 'coder-platform-contract-identity',
+    register(reg) {
+      reg.registerInit({
+        deps: {
+          scaffolder: scaffolderActionsExtensionPoint,
+          config: coreServices.rootConfig,
+        },
+        async init({ scaffolder, config }) {
+          scaffolder.addActions(...suiteActions({ config, authClient }));
+        },
+      });
+    },
+  });
+  const backend = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      actions,
+      mockServices.rootConfig.factory({ data }),
+      catalogServiceMock.factory({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'User',
+            metadata: { name: 'mock', namespace: 'default' },
+            spec: {},
+          },
+        ],
+      }),
+    ],
+  });
+
+  /** Dry-runs a suite template as written, with its folder as directoryContents. */
+  const dryRun = async (
+    template: SuiteTemplate,
+    values: Record<string, unknown>,
+    secrets: Record<string, string> = {},
+  ): Promise<DryRunResult> => {
+    const { port } = backend.server.address() as AddressInfo;
+    const res = await fetch(
+      `http://127.0.0.1:${port}/api/scaffolder/v2/dry-run`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: mockCredentials.user.header(),
+        },
+        body: JSON.stringify({
+          template: template.entity,
+          values,
+          secrets,
+          directoryContents: folderContents(template.dir),
+        }),
+      },
+    );
+    return { status: res.status, body: await res.json() };
+  };
+
+  return {
+    gcp,
+    dryRun,
+    stop: async () => {
+      await backend.stop();
+      await gcp.stop();
+    },
+  };
+}
+
+/** Every file below `dir`, as the dry-run endpoint takes directory contents. */
+export function folderContents(dir: string) {
+  const files: { path: string; base64Content: string }[] = [];
+  const walk = (at: string) => {
+    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else
+        files.push({
+          path: path.relative(dir, full),
+          base64Content: fs.readFileSync(full).toString('base64'),
+        });
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/**
+ * The inputs each step was rendered with, from the scaffolder's dry-run log
+ * ("Running <action> in dry-run mode with inputs (secrets redacted): {...}").
+ * Steps with `each:` appear once per item, in order.
+ */
+export function renderedInputs(log: DryRunLogLine[] = []) {
+  const inputs: Record<string, any[]> = {};
+  for (const line of log) {
+    const m =
+      /^Running (\S+) in dry-run mode with inputs \(secrets redacted\): ([\s\S]*)$/.exec(
+        plainMessage(line),
+      );
+    if (m && line.body.stepId) {
+      (inputs[line.body.stepId] ??= []).push(JSON.parse(m[2]));
+    }
+  }
+  return inputs;
+}
+
+/** A log message without its colour codes and "info: " level prefix. */
+export function plainMessage(line: DryRunLogLine): string {
+  return line.body.message
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .replace(/^(info|warn|error|debug): /, '');
+}
+
+/** The messages one step logged, plain. */
+export function stepMessages(
+  log: DryRunLogLine[] = [],
+  stepId: string,
+): string[] {
+  return log.filter(l => l.body.stepId === stepId).map(plainMessage);
+}
+
+/** Steps the dry-run log reports as skipped (their `if:` was falsy). */
+export function skippedSteps(log: DryRunLogLine[] = []): string[] {
+  return [
+    ...new Set(
+      log
+        .filter(l => l.body.status === 'skipped' && l.body.stepId)
+        .map(l => l.body.stepId!),
+    ),
+  ];
+}
