@@ -5,6 +5,7 @@ import {
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createClusterActions } from './actions/cluster';
 import { createGcpActions } from './actions/gcp';
+import { createWorkspaceActions } from './actions/workspace';
 
 /**
  * Registers every Coder Platform scaffolder action with the scaffolder:
@@ -23,6 +24,7 @@ export const scaffolderModuleCoderPlatform = createBackendModule({
         scaffolder.addActions(
           ...createGcpActions({ config }),
           ...createClusterActions({ config }),
+          ...createWorkspaceActions(),
         );
       },
     });

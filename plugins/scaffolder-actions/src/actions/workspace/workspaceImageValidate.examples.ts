@@ -1,0 +1,64 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description:
+      'Validate the form of the workspace-image template before anything renders (the first step)',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'validate',
+          action: 'coder-platform:workspace-image:validate',
+          name: 'Validate the request',
+          input: {
+            name: 'java-training',
+            description: 'Java 21 and Maven for the training',
+            owner: 'group:default/developers',
+            baseImage: 'ubuntu:24.04',
+            packages: ['git', 'curl', 'openjdk-21-jdk', 'maven'],
+            extensions: ['vscjava.vscode-java-pack', 'redhat.vscode-yaml'],
+            cpu: 2,
+            memoryGib: 8,
+            homeDiskGib: 20,
+            docker: true,
+            backup: true,
+            backupCron: '15 * * * *',
+            ttlHours: 8,
+            cluster: 'resource:default/dev-eu1',
+            repoUrl: 'github.com?owner=acme&repo=java-training',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'A lean image without Docker sidecar or backups, pushed to a registry of your own',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'validate',
+          action: 'coder-platform:workspace-image:validate',
+          name: 'Validate the request',
+          input: {
+            name: 'python-data',
+            owner: 'group:default/data-team',
+            baseImage: 'python:3.13-slim-bookworm',
+            packages: ['build-essential'],
+            extensions: ['ms-python.python', 'ms-toolsai.jupyter'],
+            cpu: 1.5,
+            memoryGib: 4,
+            homeDiskGib: 10,
+            docker: false,
+            backup: false,
+            ttlHours: 4,
+            cluster: 'resource:default/dev-eu1',
+            repoUrl: 'github.com?owner=acme&repo=python-data',
+            imageRegistry: 'registry.example.com/workspaces',
+          },
+        },
+      ],
+    }),
+  },
+];
