@@ -29,7 +29,8 @@ export interface Config {
        * `workspace-image` template needs: `fetch:plain`, `fetch:plain:file`,
        * `fetch:template`, `fetch:template:file`, `publish:github`,
        * `catalog:register`, `catalog:write`, `catalog:fetch`,
-       * `coder:template:push`, `debug:log`, `fs:rename`, `fs:delete`,
+       * `coder:template:push`, `coder-platform:workspace-image:validate`,
+       * `debug:log`, `fs:rename`, `fs:delete`,
        * `fs:readdir`. Provisioning actions (`gcp:*`, `kubernetes:*`,
        * `helm:*`, `keycloak:*`, `coder:bootstrap`,
        * `coder-platform:postgres:guard`) are refused at start-up.
