@@ -246,7 +246,7 @@ export function createKeycloakGroupAction(options: ClusterActionsOptions) {
         let id = p.id;
         if (!id) {
           id = await ctx.checkpoint({
-            key: `keycloak:group:${realm}:${p.name}:create`,
+            key: `keycloak:group:${cluster.name}:${realm}:${p.name}:create`,
             fn: async () => {
               const again = await findGroup(kc, realm, p.name, signal);
               if (again) return again;
@@ -265,7 +265,7 @@ export function createKeycloakGroupAction(options: ClusterActionsOptions) {
           const key = `${m.clientId}/${m.role}`;
           if (!roleExists.get(key)) {
             const created = await ctx.checkpoint({
-              key: `keycloak:group:${realm}:client:${m.clientId}:role:${m.role}`,
+              key: `keycloak:group:${cluster.name}:${realm}:client:${m.clientId}:role:${m.role}`,
               fn: async () => {
                 const role = await retryKeycloak(
                   () =>
@@ -292,11 +292,9 @@ export function createKeycloakGroupAction(options: ClusterActionsOptions) {
         const added: string[] = [];
         for (const [clientId, { uuid, roles }] of byClient) {
           await ctx.checkpoint({
-            key: `keycloak:group:${realm}:${p.name}:client-roles:${clientId}:${[
-              ...roles,
-            ]
-              .sort()
-              .join(',')}`,
+            key: `keycloak:group:${cluster.name}:${realm}:${
+              p.name
+            }:client-roles:${clientId}:${[...roles].sort().join(',')}`,
             fn: async () => {
               const reps: { id: string; name: string }[] = [];
               for (const role of roles) {

@@ -176,9 +176,9 @@ export function createKubernetesDeleteAction(options: ClusterActionsOptions) {
           }
           throwIfAborted(signal);
           const sent = await ctx.checkpoint({
-            key: `kubernetes:delete:${obj.apiVersion}:${obj.kind}:${
-              obj.namespace ?? ''
-            }:${obj.name}`,
+            key: `kubernetes:delete:${input.cluster}:${obj.apiVersion}:${
+              obj.kind
+            }:${obj.namespace ?? ''}:${obj.name}`,
             fn: () => deleteObject(api, obj, policy),
           });
           if (sent) {

@@ -320,7 +320,7 @@ export function createKubernetesSecretAction(options: ClusterActionsOptions) {
       throwIfAborted(signal);
       const timeoutMs = (input.copyFrom?.timeoutSeconds ?? 0) * 1000;
       const { result, summary } = await ctx.checkpoint({
-        key: `kubernetes:secret:${where}:${digest({
+        key: `kubernetes:secret:${cluster.name}:${where}:${digest({
           generate: generate.map(g => ({ ...g, taskSecret: undefined })),
           supplied: generate.map(g => Boolean(supplied(g.taskSecret))),
           literals,

@@ -10,6 +10,9 @@ import { createKeycloakClientAction } from './keycloakClient';
 import { createKeycloakRealmAction } from './keycloakRealm';
 import { createKubernetesApplyAction } from './kubernetesApply';
 import { createPostgresGuardAction } from './postgresGuard';
+import { createKeycloakGroupAction } from './keycloakGroup';
+import { createKubernetesDeleteAction } from './kubernetesDelete';
+import { createKubernetesSecretAction } from './kubernetesSecret';
 import { mockContext } from './__testUtils__/context';
 import { fakeHelm } from './__testUtils__/fakeHelm';
 import {
@@ -140,6 +143,25 @@ describe('trusted targets: untrusted clusters are refused before any credential 
         pgVersion: 14,
         postgresql: { name: 'main-postgres-db', namespace: 'postgres' },
       },
+    ],
+    [
+      'kubernetes:secret',
+      createKubernetesSecretAction,
+      {
+        namespace: 'keycloak',
+        name: 'keycloak-admin',
+        literals: { username: 'admin' },
+      },
+    ],
+    [
+      'kubernetes:delete',
+      createKubernetesDeleteAction,
+      { objects: [{ kind: 'Namespace', names: ['coder'] }] },
+    ],
+    [
+      'keycloak:group',
+      createKeycloakGroupAction,
+      { realm: 'example-com', groups: [{ name: 'grafana-admin' }] },
     ],
   ];
 
