@@ -16,3 +16,4 @@ export * from './seed/resticRepositories';
 export * from './seed/clusterUpstreams';
 export * from './replicas/replicaCluster';
 export * from './replicas/RecordingPrefixProxy';
+export * from './faults/proxiedUpstreams';
