@@ -61,6 +61,14 @@ describe('coder:template:push against the Coder contract server', () => {
       '[Parsing template parameters] Initializing the backend...',
     );
     expect(loggedText(first.ctx)).not.toContain('restic-s3cret');
+    // Checkpoint keys name the cluster, organization and template.
+    const keys = first.ctx.checkpoint.mock.calls.map((c: any) => c[0].key);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(
+      keys.every((k: string) =>
+        k.startsWith('coder:template:push:dev:default:devbox:'),
+      ),
+    ).toBe(true);
 
     const versions = coder.versionCount();
     const files = coder.fileCount();

@@ -19,6 +19,38 @@ describe('kubernetes:apply against the local API server', () => {
     return { ctx, outputs };
   };
 
+  it('keys checkpoints by cluster: one task applying to two clusters runs both', async () => {
+    const ns = uniqueName('two');
+    const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ${ns}}\ndata: {a: "1"}`;
+    // A task's checkpoint store, shared by its steps (as after a resume).
+    const store = new Map<string, unknown>();
+    let ran = 0;
+    const step = async (cluster: string) => {
+      const ctx = mockContext({ cluster, manifest });
+      ctx.checkpoint = jest.fn(
+        async ({ key, fn }: { key: string; fn: () => unknown }) => {
+          if (!store.has(key)) {
+            ran += 1;
+            store.set(key, await fn());
+          }
+          return store.get(key);
+        },
+      ) as any;
+      await action.handler(ctx);
+    };
+    await step('local');
+    const afterFirst = ran;
+    await step('dev');
+    expect(ran).toBe(afterFirst * 2);
+    const keys = [...store.keys()];
+    expect(
+      keys.filter(k => k.startsWith('kubernetes:apply:local:')),
+    ).toHaveLength(afterFirst);
+    expect(
+      keys.filter(k => k.startsWith('kubernetes:apply:dev:')),
+    ).toHaveLength(afterFirst);
+  });
+
   it('creates the namespace and objects, then re-applies as a no-op', async () => {
     const ns = uniqueName('apply');
     const manifest = [
