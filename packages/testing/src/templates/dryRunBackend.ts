@@ -1,6 +1,8 @@
 import {
   coreServices,
   createBackendModule,
+  createServiceFactory,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -17,6 +19,18 @@ import { AddressInfo } from 'node:net';
 import { GcpContractServer } from '../gcp';
 import { useNodeHttpTransportForStorage } from '../gcs/storageInJest';
 import { SuiteTemplate, suiteActions } from './suiteTemplates';
+
+/** A logger that keeps every message (the scaffolder's task log goes through it too). */
+function recordingLogger(lines: string[]): LoggerService {
+  const logger: LoggerService = {
+    error: m => void lines.push(m),
+    warn: m => void lines.push(m),
+    info: m => void lines.push(m),
+    debug: () => {},
+    child: () => logger,
+  };
+  return logger;
+}
 
 /** The project of the contract servers (any the GKE model trusts). */
 export const DRY_RUN_PROJECT = 'acme-coder';
@@ -45,6 +59,8 @@ export interface DryRunLogLine {
 /** What `POST /api/scaffolder/v2/dry-run` answers. */
 export interface DryRunResult {
   status: number;
+  /** Task log lines in order, also when the dry run failed (no step ids). */
+  pluginLog: string[];
   body: {
     log?: DryRunLogLine[];
     output?: Record<string, any>;
@@ -100,8 +116,16 @@ export async function startDryRunBackend(
       });
     },
   });
+  // The scaffolder writes each task log line to its plugin logger as well;
+  // a failed dry run answers only the error, so tests read the steps here.
+  const pluginLog: string[] = [];
   const backend = await startTestBackend({
     features: [
+      createServiceFactory({
+        service: coreServices.logger,
+        deps: {},
+        factory: () => recordingLogger(pluginLog),
+      }),
       scaffolderPlugin,
       actions,
       mockServices.rootConfig.factory({ data }),
@@ -124,6 +148,7 @@ export async function startDryRunBackend(
     values: Record<string, unknown>,
     secrets: Record<string, string> = {},
   ): Promise<DryRunResult> => {
+    pluginLog.length = 0;
     const { port } = backend.server.address() as AddressInfo;
     const res = await fetch(
       `http://127.0.0.1:${port}/api/scaffolder/v2/dry-run`,
@@ -141,7 +166,15 @@ export async function startDryRunBackend(
         }),
       },
     );
-    return { status: res.status, body: await res.json() };
+    return {
+      status: res.status,
+      body: await res.json(),
+      pluginLog: pluginLog.map(line =>
+        line
+          .replace(/\u001b\[[0-9;]*m/g, '')
+          .replace(/^(info|warn|error): /, ''),
+      ),
+    };
   };
 
   return {
@@ -204,6 +237,20 @@ export function stepMessages(
   stepId: string,
 ): string[] {
   return log.filter(l => l.body.stepId === stepId).map(plainMessage);
+}
+
+/**
+ * The rendered inputs of the "Running <action> in dry-run mode" lines of a
+ * plugin log, in order: what each step that started was given.
+ */
+export function startedSteps(pluginLog: string[]) {
+  return pluginLog.flatMap(line => {
+    const m =
+      /^Running (\S+) in dry-run mode with inputs \(secrets redacted\): ([\s\S]*)$/.exec(
+        line,
+      );
+    return m ? [{ action: m[1], input: JSON.parse(m[2]) }] : [];
+  });
 }
 
 /** Steps the dry-run log reports as skipped (their `if:` was falsy). */

@@ -177,6 +177,8 @@ export function parameterNames(entity: any): string[] {
 export function formValues(
   entity: any,
   values: Record<string, unknown>,
+  /** Secrets typed into ui:field Secret fields: the form sends them masked. */
+  secrets: Record<string, string> = {},
 ): Record<string, unknown> {
   const defaults: Record<string, unknown> = {};
   for (const page of entity.spec.parameters as any[]) {
@@ -184,5 +186,8 @@ export function formValues(
       if (prop?.default !== undefined) defaults[name] = prop.default;
     }
   }
-  return { ...defaults, ...values };
+  const masked = Object.fromEntries(
+    Object.entries(secrets).map(([k, v]) => [k, '*'.repeat(v.length)]),
+  );
+  return { ...defaults, ...values, ...masked };
 }

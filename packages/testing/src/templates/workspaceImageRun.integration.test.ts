@@ -1,0 +1,241 @@
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { CoderContractServer } from '../coder/CoderContractServer';
+import { LocalGitHub } from '../github/LocalGitHub';
+import { requirePeer } from '../peers/peersEnv';
+import {
+  api,
+  startWorkspaceImageBackend,
+  validValues,
+  waitFor,
+} from './workspaceImageHarness';
+
+jest.setTimeout(300_000);
+
+/**
+ * workspace-image for real, end to end, through the real scaffolder and
+ * catalog backends in process: the real publish:github pushes to a real git
+ * server (git http-backend behind a local GitHub REST stand-in), the real
+ * coder:template:push reads the Coder session token from a Secret on the
+ * real local API server and pushes to the Coder contract server, and the
+ * real catalog:register reads catalog-info.yaml back from the pushed
+ * repository. The e2e time is printed, never asserted.
+ */
+describe('workspace-image end to end (API server, Coder contract server, local git)', () => {
+  const kube = requirePeer('kube', [
+    'PEERS_KUBE_URL',
+    'PEERS_KUBE_TOKEN',
+    'PEERS_KUBE_CA_FILE',
+    'PEERS_KUBECONFIG',
+  ]);
+  const namespace = `wi-${randomBytes(4).toString('hex')}`;
+  let coder: CoderContractServer;
+  let github: LocalGitHub;
+  let server: any;
+  let stop: () => Promise<void>;
+  let token: string;
+
+  beforeAll(async () => {
+    coder = await CoderContractServer.start({ jobReadsPerStage: 1 });
+    token = coder.seedFirstUser({
+      email: 'admin@example.com',
+      username: 'admin',
+      password: 'pa55word-admin',
+    });
+    github = await LocalGitHub.start({ orgs: ['acme'] });
+
+    // The Secret coder:bootstrap writes: the cluster's Coder session token.
+    const kc = new KubeConfig();
+    kc.loadFromFile(kube.PEERS_KUBECONFIG);
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await core.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: {
+          name: 'coder-session-token',
+          labels: { 'coder-platform.io/managed': 'true' },
+        },
+        stringData: { 'session-token': token },
+      },
+    });
+
+    const started = await startWorkspaceImageBackend({
+      integrations: { github: [github.integration()] },
+      scaffolder: {
+        defaultAuthor: { name: 'Backstage', email: 'scaffolder@example.com' },
+      },
+      coderPlatform: {
+        clusters: [
+          {
+            name: 'dev-eu1',
+            kubernetes: {
+              url: kube.PEERS_KUBE_URL,
+              caData: readFileSync(kube.PEERS_KUBE_CA_FILE).toString('base64'),
+              auth: { type: 'token', token: kube.PEERS_KUBE_TOKEN },
+            },
+            coder: {
+              url: coder.url,
+              sessionTokenSecret: `${namespace}/coder-session-token/session-token`,
+            },
+          },
+        ],
+        refresh: { enabled: false },
+      },
+    });
+    server = started.server;
+    stop = () => started.backend.stop();
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await github?.stop();
+    await coder?.stop();
+    const kc = new KubeConfig();
+    kc.loadFromFile(kube.PEERS_KUBECONFIG);
+    await kc
+      .makeApiClient(CoreV1Api)
+      .deleteNamespace({ name: namespace })
+      .catch(() => undefined);
+  });
+
+  it('publishes the repository, pushes the Coder template and registers the Component', async () => {
+    const started = Date.now();
+    const created = await api(server, 'POST', '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/workspace-image',
+      values: validValues(github.host),
+    });
+    expect(created.status).toBe(201);
+    const taskId = created.body.id;
+    let task: any;
+    await waitFor(async () => {
+      task = (await api(server, 'GET', `/api/scaffolder/v2/tasks/${taskId}`))
+        .body;
+      return ['completed', 'failed', 'cancelled'].includes(task.status);
+    }, `task ${taskId} did not finish`);
+    const seconds = (Date.now() - started) / 1000;
+    const events = (
+      await api(server, 'GET', `/api/scaffolder/v2/tasks/${taskId}/events`)
+    ).body as any[];
+    const log = events.map(e => e.body.message ?? '').join('\n');
+    expect({ status: task.status, log }).toEqual({
+      status: 'completed',
+      log: expect.any(String),
+    });
+    // eslint-disable-next-line no-console
+    console.log(
+      `workspace-image end to end: task completed in ${seconds.toFixed(1)} s`,
+    );
+    expect(log).not.toContain(token);
+    expect(log).not.toContain(github.token);
+
+    // publish:github created a private repository in the org and pushed main
+    expect(
+      github.calls.filter(c => c.method !== 'GET').map(c => [c.method, c.path]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['POST', '/orgs/acme/repos'],
+        ['PUT', '/repos/acme/java-training/branches/main/protection'],
+      ]),
+    );
+    expect(
+      github.calls.find(c => c.path === '/orgs/acme/repos')!.body,
+    ).toMatchObject({ name: 'java-training', private: true });
+    expect(github.pushPasswords).toEqual([github.token]);
+    const tree = (
+      await github.git(
+        'acme',
+        'java-training',
+        'ls-tree',
+        '-r',
+        '--name-only',
+        'main',
+      )
+    )
+      .trim()
+      .split('\n')
+      .sort();
+    expect(tree).toEqual([
+      '.github/workflows/build.yaml',
+      'Dockerfile',
+      'README.md',
+      'catalog-info.yaml',
+      'coder-template/README.md',
+      'coder-template/kubernetes.tf',
+      'coder-template/main.tf',
+      'coder-template/variables.tf',
+      'coder-template/versions.tf',
+    ]);
+    const dockerfile = await github.git(
+      'acme',
+      'java-training',
+      'show',
+      'main:Dockerfile',
+    );
+    expect(dockerfile).toContain('FROM ubuntu:24.04\n');
+
+    // coder:template:push created the template with the request's variables
+    expect(coder.templateNames()).toEqual(['java-training']);
+    const coderApi = async (p: string) =>
+      (
+        await fetch(`${coder.url}/api/v2${p}`, {
+          headers: { 'Coder-Session-Token': token },
+        })
+      ).json();
+    const template = await coderApi(
+      '/organizations/default/templates/java-training',
+    );
+    expect(template.default_ttl_ms).toBe(8 * 3_600_000);
+    const variables = await coderApi(
+      `/templateversions/${template.active_version_id}/variables`,
+    );
+    expect(
+      Object.fromEntries(variables.map((v: any) => [v.name, v.value])),
+    ).toEqual({
+      image: `ghcr.io/acme/java-training:latest`,
+      cpu: '2',
+      memory_gib: '8',
+      home_disk_gib: '20',
+      vscode_extensions: 'vscjava.vscode-java-pack,redhat.vscode-yaml',
+      docker_enabled: 'true',
+      backup_enabled: 'true',
+      backup_cron: '15 * * * *',
+      cluster_name: 'dev-eu1',
+      restic_repository_prefix: 'gs:acme-coder-backups:/coder/dev-eu1',
+    });
+
+    // catalog:register read catalog-info.yaml back from the pushed repository
+    let component: any;
+    await waitFor(async () => {
+      const res = await api(
+        server,
+        'GET',
+        '/api/catalog/entities/by-name/component/default/java-training',
+      );
+      component = res.body;
+      return res.status === 200;
+    }, 'the Component was not ingested');
+    expect(component.spec).toEqual({
+      type: 'workspace-image',
+      lifecycle: 'experimental',
+      owner: 'group:default/developers',
+    });
+    expect(component.metadata.annotations).toMatchObject({
+      'coder-platform.io/cluster': 'dev-eu1',
+      'coder-platform.io/coder-template': 'java-training',
+    });
+    expect(
+      parse(
+        await github.git(
+          'acme',
+          'java-training',
+          'show',
+          'main:catalog-info.yaml',
+        ),
+      ).metadata.name,
+    ).toBe('java-training');
+    expect(task.status).toBe('completed');
+  });
+});
