@@ -1,16 +1,19 @@
 # shellcheck shell=bash
-# terraform and the coder/coder provider, built from the Go module proxy (no
-# release downloads here), laid out as a filesystem provider mirror. A tool, not a server: tests run `terraform init` with
-# PEERS_TERRAFORM_CLI_CONFIG (TF_CLI_CONFIG_FILE) so init installs the
-# providers from the mirror, then `terraform validate`.
+# terraform and the two providers of the Coder workspace template
+# (coder/coder, hashicorp/kubernetes), built from the Go module proxy (no
+# release downloads here), laid out as a filesystem provider mirror. A tool,
+# not a server: tests run `terraform init` with PEERS_TERRAFORM_CLI_CONFIG
+# (TF_CLI_CONFIG_FILE) so init installs the providers from the mirror, then
+# `terraform validate` and `terraform plan`.
 #
 # terraform's go.mod has replace directives, so `go install module@version`
 # refuses it: it is built as the main module from a copy of its module source,
 # without the remote-state backends (nested modules the proxy does not serve).
-# hashicorp/kubernetes cannot be built here: 2.x is not served as a Go module
-# (its go.mod path has no /v2), and 1.13.4, the only version served, needs
-# vbom.ml/util, which the proxy refuses. So the mirror holds coder/coder only,
-# and a template's kubernetes resources cannot be validated by terraform here.
+# hashicorp/kubernetes 2.x is not served as a Go module (its go.mod path has no
+# /v2), so 1.13.4, the newest the proxy serves, is built, also from a copy of
+# its module source: its dependency vbom.ml/util is refused by the proxy and
+# replaced by the same code under its new path github.com/fvbommel/util, and
+# modern-go/reflect2 goes to 1.0.2 (1.0.1 crashes on Go >= 1.18).
 
 TERRAFORM_DIR=$PEERS_DIR/terraform
 
@@ -43,6 +46,27 @@ build_terraform() {
     "github.com/coder/terraform-provider-coder/v2@$PEERS_PIN_CODER_PROVIDER" >>"$logf" 2>&1 ||
     fail "obtain" "terraform: building terraform-provider-coder failed" "$logf"
   mv "$coder_dir/terraform-provider-coder" "$coder_dir/terraform-provider-coder_$PEERS_PIN_CODER_PROVIDER"
+  local kube_dir=$mirror/hashicorp/kubernetes/${PEERS_PIN_KUBERNETES_PROVIDER#v}/linux_amd64
+  mkdir -p "$kube_dir"
+  dir=$(go mod download -json "github.com/hashicorp/terraform-provider-kubernetes@$PEERS_PIN_KUBERNETES_PROVIDER" 2>>"$logf" |
+    python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])') ||
+    fail "obtain" "terraform: go mod download terraform-provider-kubernetes@$PEERS_PIN_KUBERNETES_PROVIDER failed" "$logf"
+  src=$(mktemp -d)
+  cp -r "$dir/." "$src/"
+  chmod -R u+w "$src"
+  cat >>"$src/go.mod" <<'GOMOD'
+
+replace vbom.ml/util => github.com/fvbommel/util v0.0.0-20160121211510-db5cfe13f5cc
+
+replace github.com/modern-go/reflect2 => github.com/modern-go/reflect2 v1.0.2
+GOMOD
+  log "go build terraform-provider-kubernetes $PEERS_PIN_KUBERNETES_PROVIDER (first time: about 8 minutes)"
+  if ! with_go_lock go_build_in "$src" -ldflags="-s -w -checklinkname=0" \
+    -o "$kube_dir/terraform-provider-kubernetes_$PEERS_PIN_KUBERNETES_PROVIDER" . >>"$logf" 2>&1; then
+    rm -rf "$src"
+    fail "obtain" "terraform: building terraform-provider-kubernetes failed" "$logf"
+  fi
+  rm -rf "$src"
 }
 
 terraform_up() {
@@ -50,7 +74,7 @@ terraform_up() {
   local t0 cache version
   t0=$(now)
   have go || fail "obtain" "terraform: 'go' is not on PATH"
-  cache=$(cache_ensure "terraform-$PEERS_PIN_TERRAFORM-coder-$PEERS_PIN_CODER_PROVIDER" build_terraform) ||
+  cache=$(cache_ensure "terraform-$PEERS_PIN_TERRAFORM-coder-$PEERS_PIN_CODER_PROVIDER-kubernetes-$PEERS_PIN_KUBERNETES_PROVIDER" build_terraform) ||
     fail "obtain" "terraform: build failed"
   record_timing obtain "$t0"
   cat >"$TERRAFORM_DIR/cli.tfrc" <<TFRC
@@ -71,8 +95,9 @@ TFRC
     env_line PEERS_TERRAFORM_VERSION "$version"
     env_line PEERS_TERRAFORM_CLI_CONFIG "$TERRAFORM_DIR/cli.tfrc"
     env_line PEERS_TERRAFORM_CODER_PROVIDER "${PEERS_PIN_CODER_PROVIDER#v}"
+    env_line PEERS_TERRAFORM_KUBERNETES_PROVIDER "${PEERS_PIN_KUBERNETES_PROVIDER#v}"
   } >"$TERRAFORM_DIR/env"
-  log "terraform $version with coder/coder $PEERS_PIN_CODER_PROVIDER (no hashicorp/kubernetes: not buildable from the proxy)"
+  log "terraform $version with coder/coder $PEERS_PIN_CODER_PROVIDER and hashicorp/kubernetes $PEERS_PIN_KUBERNETES_PROVIDER"
 }
 
 terraform_down() { rm -rf "$TERRAFORM_DIR"; }

@@ -22,7 +22,8 @@ PEERS_PIN_KUBECTL_LAYER=2.2.2
 
 # terraform built from github.com/hashicorp/terraform (newest 1.x the Go
 # module proxy serves) and the coder/coder provider (v2 module) of the Coder
-# workspace templates. hashicorp/kubernetes is not buildable from the proxy
-# (see terraform.sh).
+# workspace templates, and hashicorp/kubernetes 1.13.4 (the newest the proxy
+# serves; built with two replaces, see terraform.sh).
 PEERS_PIN_TERRAFORM=v1.13.3
 PEERS_PIN_CODER_PROVIDER=v2.20.0
+PEERS_PIN_KUBERNETES_PROVIDER=v1.13.4

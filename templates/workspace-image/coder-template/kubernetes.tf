@@ -146,10 +146,10 @@ resource "kubernetes_deployment" "main" {
               }
             }
             resources {
-              limits = {
+              limits {
                 memory = "${var.backup_memory_mib}Mi"
               }
-              requests = {
+              requests {
                 memory = "${local.restore_request_mib}Mi"
               }
             }
@@ -204,11 +204,11 @@ resource "kubernetes_deployment" "main" {
             }
           }
           resources {
-            limits = {
+            limits {
               cpu    = tostring(var.cpu)
               memory = "${local.memory_limit_mib}Mi"
             }
-            requests = {
+            requests {
               cpu    = "${local.cpu_request_millis}m"
               memory = "${local.memory_request_mib}Mi"
             }
@@ -237,10 +237,10 @@ resource "kubernetes_deployment" "main" {
               value = ""
             }
             resources {
-              limits = {
+              limits {
                 memory = "${var.docker_memory_mib}Mi"
               }
-              requests = {
+              requests {
                 memory = "${local.docker_request_mib}Mi"
               }
             }
@@ -281,10 +281,10 @@ resource "kubernetes_deployment" "main" {
               }
             }
             resources {
-              limits = {
+              limits {
                 memory = "${var.backup_memory_mib}Mi"
               }
-              requests = {
+              requests {
                 memory = "${local.backup_request_mib}Mi"
               }
             }

@@ -5,20 +5,22 @@ terraform {
       source  = "coder/coder"
       version = ">= 2.10.0, < 3.0.0"
     }
-    # No upper pin below 3: the schema used here is common to 1.13.x (what the
-    # suite validates with, built from the Go module proxy) and 2.x (what a
-    # Coder provisioner downloads from the registry).
+    # 1.13.x: the newest release the Go module proxy serves, so the one the
+    # suite validates with (scripts/peers/terraform.sh). 2.x changed the
+    # schema this file uses (container resources limits/requests became
+    # maps, load_config_file was removed), so 2.x needs those edits first.
     kubernetes = {
       source  = "hashicorp/kubernetes"
-      version = ">= 1.13.4, < 3.0.0"
+      version = ">= 1.13.4, < 2.0.0"
     }
   }
 }
 
 provider "coder" {}
 
-# In the cluster the provisioner runs as the `coder` service account; outside
-# (use_kubeconfig = true) it reads ~/.kube/config.
+# In the cluster the provisioner runs as the `coder` service account (no
+# kubeconfig: in-cluster config); with use_kubeconfig it reads ~/.kube/config.
 provider "kubernetes" {
-  config_path = var.use_kubeconfig ? "~/.kube/config" : null
+  load_config_file = var.use_kubeconfig
+  config_path      = var.use_kubeconfig ? "~/.kube/config" : null
 }

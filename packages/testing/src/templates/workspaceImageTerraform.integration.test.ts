@@ -179,9 +179,10 @@ describe('the workspace Coder template under terraform (peers mirror)', () => {
       run_as_user: 1000,
       run_as_non_root: true,
     });
+    // kubernetes 1.13.x: limits and requests are blocks
     expect(dev.resources[0]).toMatchObject({
-      limits: { cpu: '1.5', memory: '8192Mi' },
-      requests: { cpu: '375m', memory: '6144Mi' },
+      limits: [{ cpu: '1.5', memory: '8192Mi' }],
+      requests: [{ cpu: '375m', memory: '6144Mi' }],
     });
     expect(dev.volume_mount[0]).toMatchObject({
       mount_path: '/home/coder',
