@@ -12,6 +12,14 @@ export interface ClusterSummary {
     workspaceBackups: boolean;
     kubernetes: boolean;
   };
+  /**
+   * Where the backend knows the cluster from: `config` (`coderPlatform.clusters[]`)
+   * or `catalog` (discovered from a `coder-cluster` Resource, named by `entityRef`).
+   * Absent means `config`.
+   */
+  source?: 'config' | 'catalog';
+  /** The catalog Resource a discovered cluster came from, e.g. `resource:default/dev`. */
+  entityRef?: string;
 }
 
 /** Response of `GET /api/coder-platform/clusters`. */

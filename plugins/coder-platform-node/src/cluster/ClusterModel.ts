@@ -146,7 +146,8 @@ export class ResolvedCluster {
     return value;
   }
 
-  async #ingressUrl(ref: ObjectRef, at: string): Promise<string> {
+  /** `https://<first host>` of an Ingress of this cluster; `at` names the config key in errors. */
+  async ingressUrl(ref: ObjectRef, at: string): Promise<string> {
     const net = (await this.kubeConfig()).makeApiClient(NetworkingV1Api);
     let host: string | undefined;
     try {
@@ -182,7 +183,7 @@ export class ResolvedCluster {
     }
     const gke = this.model.settings.gke.keycloak;
     const at = 'coderPlatform.gke.keycloak';
-    const baseUrl = await this.#ingressUrl(gke.ingress, `${at}.ingress`);
+    const baseUrl = await this.ingressUrl(gke.ingress, `${at}.ingress`);
     return {
       baseUrl,
       loginRealm: gke.loginRealm,
@@ -226,7 +227,7 @@ export class ResolvedCluster {
       };
     }
     const gke = this.model.settings.gke.coder;
-    const url = await this.#ingressUrl(
+    const url = await this.ingressUrl(
       gke.ingress,
       'coderPlatform.gke.coder.ingress',
     );

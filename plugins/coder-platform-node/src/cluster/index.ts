@@ -8,3 +8,4 @@ export * from './GkeClusters';
 export * from './connectKubernetes';
 export * from './secretPolicy';
 export * from './ClusterModel';
+export * from './discovery';

@@ -111,6 +111,8 @@ export interface ClusterConfig {
   secrets: SecretRegistry;
   /** The backend's Google identity (`coderPlatform.gcp`), for google auth and GKE resolution. */
   google: ClusterModelConfig['google'];
+  /** Set for a cluster discovered from the catalog: the `coder-cluster` Resource it came from. */
+  discovered?: { entityRef: string };
 }
 
 /** Where one Google API is reached (`coderPlatform.gcp.endpoints.<api>`). */

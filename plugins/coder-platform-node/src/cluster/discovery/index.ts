@@ -1,0 +1,4 @@
+export * from './types';
+export * from './readDiscoverySettings';
+export * from './parseClusterEntity';
+export * from './toClusterConfig';
