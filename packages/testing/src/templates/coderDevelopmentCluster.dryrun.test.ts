@@ -1,5 +1,8 @@
-import { startDryRunBackend, startedSteps } from './dryRunBackend';
-import { formValues, suiteTemplate } from './suiteTemplates';
+import {
+  startDryRunBackend,
+  startedSteps,
+} from './__testUtils__/dryRunBackend';
+import { formValues, suiteTemplate } from './__testUtils__/suiteTemplates';
 
 // Cloud DNS's client needs teeny-request 11's node:http transport under jest
 // (see gcpProjectBootstrap.dryrun.test.ts).

@@ -3,8 +3,8 @@ import {
   skippedSteps,
   startDryRunBackend,
   stepMessages,
-} from './dryRunBackend';
-import { formValues, suiteTemplate } from './suiteTemplates';
+} from './__testUtils__/dryRunBackend';
+import { formValues, suiteTemplate } from './__testUtils__/suiteTemplates';
 
 // Cloud DNS's client (via @google-cloud/common) sends requests with
 // teeny-request 10, whose dynamic import() of node-fetch jest cannot run;

@@ -14,7 +14,7 @@ import {
   secretFields,
   stepOutputReferences,
   suiteActions,
-} from './suiteTemplates';
+} from './__testUtils__/suiteTemplates';
 
 const templates = loadSuiteTemplates();
 const ours = suiteActions();
@@ -150,11 +150,9 @@ describe('the suite templates (static checks)', () => {
     '%s is tagged coder-platform-admin and recovers after a restart',
     (_name, t) => {
       expect(t.entity.metadata.tags).toContain('coder-platform-admin');
-      if (t.name !== 'gcp-project-bootstrap') {
-        expect(t.entity.spec.EXPERIMENTAL_recovery).toEqual({
-          EXPERIMENTAL_strategy: 'startOver',
-        });
-      }
+      expect(t.entity.spec.EXPERIMENTAL_recovery).toEqual({
+        EXPERIMENTAL_strategy: 'startOver',
+      });
     },
   );
 

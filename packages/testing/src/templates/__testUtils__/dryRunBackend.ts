@@ -16,9 +16,12 @@ import { googleAuthLibrary } from 'google-gax';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { GcpContractServer } from '../gcp';
-import { useNodeHttpTransportForStorage } from '../gcs/storageInJest';
+import { GcpContractServer } from '../../gcp';
+import { useNodeHttpTransportForStorage } from '../../gcs/storageInJest';
 import { SuiteTemplate, suiteActions } from './suiteTemplates';
+
+/** Colour codes winston puts into the task log lines (ESC [ ... m). */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /** A logger that keeps every message (the scaffolder's task log goes through it too). */
 function recordingLogger(lines: string[]): LoggerService {
@@ -170,9 +173,7 @@ export async function startDryRunBackend(
       status: res.status,
       body: await res.json(),
       pluginLog: pluginLog.map(line =>
-        line
-          .replace(/\u001b\[[0-9;]*m/g, '')
-          .replace(/^(info|warn|error): /, ''),
+        line.replace(ANSI_COLOUR, '').replace(/^(info|warn|error): /, ''),
       ),
     };
   };
@@ -227,7 +228,7 @@ export function renderedInputs(log: DryRunLogLine[] = []) {
 /** A log message without its colour codes and "info: " level prefix. */
 export function plainMessage(line: DryRunLogLine): string {
   return line.body.message
-    .replace(/\u001b\[[0-9;]*m/g, '')
+    .replace(ANSI_COLOUR, '')
     .replace(/^(info|warn|error|debug): /, '');
 }
 
@@ -249,7 +250,10 @@ export function startedSteps(pluginLog: string[]) {
       /^Running (\S+) in dry-run mode with inputs \(secrets redacted\): ([\s\S]*)$/.exec(
         line,
       );
-    return m ? [{ action: m[1], input: JSON.parse(m[2]) }] : [];
+    // dry-run:extract is the scaffolder's own last step (it collects the workspace).
+    return m && m[1] !== 'dry-run:extract'
+      ? [{ action: m[1], input: JSON.parse(m[2]) }]
+      : [];
   });
 }
 

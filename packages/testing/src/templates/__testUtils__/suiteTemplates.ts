@@ -19,7 +19,10 @@ import path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 
 /** The repository's `templates/` folder. */
-export const TEMPLATES_DIR = path.resolve(__dirname, '../../../../templates');
+export const TEMPLATES_DIR = path.resolve(
+  __dirname,
+  '../../../../../templates',
+);
 
 /** One software template of the suite, as `templates/all.yaml` lists it. */
 export interface SuiteTemplate {
