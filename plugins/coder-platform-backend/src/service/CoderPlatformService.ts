@@ -10,20 +10,17 @@ import type {
   KeycloakUsersResponse,
   PostgresBackup,
   PostgresBackupsResponse,
-  PostgresBackupStatus,
   WorkspaceBackupsResponse,
 } from '@coder-platform/plugin-coder-platform-common';
 import {
   compareWithPins,
-  deltaChains,
   KeycloakRequestError,
   redact,
-  RequestGate,
 } from '@coder-platform/plugin-coder-platform-node';
-import { evaluatePostgresBackups, worst } from '../backups/postgresHealth';
-import { summarizeHealth } from './coderHealth';
 import { ClusterConfig } from '../config/readClusters';
 import { ClusterUpstreams, UpstreamCallCounter } from './ClusterUpstreams';
+import { loadCoderOverview } from './loadCoderOverview';
+import { loadPostgresBackups, loadWorkspaceBackups } from './loadBackups';
 import { ServiceSettings, UpstreamName, ViewName } from './settings';
 import { SummaryCache } from './SummaryCache';
 
@@ -53,6 +50,10 @@ function requireConfigured(cluster: ClusterConfig, view: ViewName) {
   }
 }
 
+/** The pages the routes serve without parameters, refreshed by the scheduler. */
+export const DEFAULT_USERS_PAGE = { first: 0, max: 20 } as const;
+export const DEFAULT_WORKSPACES_PAGE = { limit: 25, offset: 0 } as const;
+
 type WithoutFreshness<T> = Omit<T, 'fetchedAt' | 'stale' | 'error'>;
 
 /**
@@ -73,7 +74,9 @@ export function queryKey(parts: unknown[]): string {
  * with last-good fallback.
  */
 export class CoderPlatformService {
-  readonly clusters: ClusterConfig[];
+  readonly #configured: ClusterConfig[];
+  #discovered: ClusterConfig[] = [];
+  readonly #fingerprints = new Map<string, string>();
   readonly calls = new UpstreamCallCounter();
   readonly #settings: ServiceSettings;
   readonly #summaries: SummaryCache;
@@ -88,7 +91,7 @@ export class CoderPlatformService {
     logger: LoggerService;
     now?: () => Date;
   }) {
-    this.clusters = options.clusters;
+    this.#configured = options.clusters;
     this.#settings = options.settings;
     this.#logger = options.logger;
     this.#now = options.now ?? (() => new Date());
@@ -110,12 +113,51 @@ export class CoderPlatformService {
     }
   }
 
+  /** The clusters of `coderPlatform.clusters[]`, then those discovered from the catalog. */
+  get clusters(): ClusterConfig[] {
+    return [...this.#configured, ...this.#discovered];
+  }
+
+  /**
+   * Replaces the clusters discovered from the catalog. A configured cluster
+   * of the same name wins; an unchanged cluster keeps its clients, limiters
+   * and cache, a changed one (e.g. a rotated token) gets new clients.
+   */
+  setDiscoveredClusters(clusters: ClusterConfig[]): void {
+    const configured = new Set(this.#configured.map(c => c.name));
+    const next = clusters.filter(c => !configured.has(c.name));
+    const names = new Set(next.map(c => c.name));
+    for (const old of this.#discovered) {
+      if (!names.has(old.name)) {
+        this.#upstreams.delete(old.name);
+        this.#fingerprints.delete(old.name);
+      }
+    }
+    for (const cluster of next) {
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify({ ...cluster, secrets: undefined }))
+        .digest('base64url');
+      if (this.#fingerprints.get(cluster.name) === fingerprint) continue;
+      this.#fingerprints.set(cluster.name, fingerprint);
+      this.#upstreams.set(
+        cluster.name,
+        new ClusterUpstreams({
+          cluster,
+          settings: this.#settings,
+          calls: this.calls,
+          logger: this.#logger,
+        }),
+      );
+    }
+    this.#discovered = next.map(c => this.#upstreams.get(c.name)!.cluster);
+  }
+
   /** The cluster's upstreams, or a 404 naming the cluster. */
   upstreams(name: string): ClusterUpstreams {
     const upstreams = this.#upstreams.get(name);
     if (!upstreams) {
       throw new NotFoundError(
-        `No cluster named "${name}" is configured (coderPlatform.clusters[].name)`,
+        `No cluster named "${name}" is configured (coderPlatform.clusters[].name) or discovered from a coder-cluster Resource of the catalog`,
       );
     }
     return upstreams;
@@ -162,92 +204,7 @@ export class CoderPlatformService {
       name,
       'coder',
       'coder',
-      async u => {
-        const client = u.coder();
-        const run = <T>(fn: (signal: AbortSignal) => Promise<T>) =>
-          u.limiters.coder.run('coder', fn);
-        const org = u.cluster.coder!.organization;
-        const unavailable: { section: string; message: string }[] = [];
-        const optional = async <T>(
-          section: string,
-          fn: (signal: AbortSignal) => Promise<T>,
-        ) => {
-          try {
-            return await run(fn);
-          } catch (error) {
-            unavailable.push({
-              section,
-              message: redact((error as Error).message, u.cluster.secrets),
-            });
-            return undefined;
-          }
-        };
-        // Build info decides whether Coder is reachable at all; the rest may be refused per role.
-        const [buildInfo, health, stats, templates, provisioners] =
-          await Promise.all([
-            run(signal => client.getBuildInfo(signal)),
-            optional('health', signal => client.getHealth({ signal })),
-            optional('stats', signal => client.getDeploymentStats(signal)),
-            optional('templates', signal =>
-              client.getTemplates({ organization: org, signal }),
-            ),
-            optional('provisioners', signal =>
-              client.getProvisionerDaemons(org, { signal }),
-            ),
-          ]);
-        return {
-          cluster: name,
-          buildInfo: {
-            version: buildInfo.version,
-            dashboardUrl: buildInfo.dashboard_url,
-            externalUrl: buildInfo.external_url,
-            upgradeMessage: buildInfo.upgrade_message || undefined,
-          },
-          health: health && summarizeHealth(health),
-          stats: stats && {
-            collectedAt: stats.collected_at,
-            workspaces: {
-              pending: stats.workspaces.pending,
-              building: stats.workspaces.building,
-              running: stats.workspaces.running,
-              failed: stats.workspaces.failed,
-              stopped: stats.workspaces.stopped,
-            },
-            sessions: {
-              vscode: stats.session_count.vscode,
-              ssh: stats.session_count.ssh,
-              jetbrains: stats.session_count.jetbrains,
-              reconnectingPty: stats.session_count.reconnecting_pty,
-            },
-            connectionLatencyMs: stats.workspaces.connection_latency_ms,
-          },
-          templates: (templates ?? []).map(t => ({
-            name: t.name,
-            displayName: t.display_name || t.name,
-            organization: t.organization_name,
-            activeUserCount: t.active_user_count,
-            buildTimeStats: t.build_time_stats ?? {},
-            deprecated: t.deprecated,
-            deprecationMessage: t.deprecation_message || undefined,
-            updatedAt: t.updated_at,
-          })),
-          provisioners: (provisioners ?? []).map(p => ({
-            name: p.name,
-            status: p.status ?? 'unknown',
-            version: p.version,
-            lastSeenAt: p.last_seen_at,
-            provisioners: p.provisioners,
-            tags: p.tags,
-            currentJob: p.current_job
-              ? {
-                  status: p.current_job.status,
-                  template: p.current_job.template_name,
-                }
-              : undefined,
-          })),
-          unavailable,
-        };
-      },
+      u => loadCoderOverview(u, name),
       options,
     );
   }
@@ -255,6 +212,7 @@ export class CoderPlatformService {
   workspaces(
     name: string,
     query: { q?: string; limit: number; offset: number },
+    options: { refresh?: boolean } = {},
   ): Promise<CoderWorkspacesListResponse> {
     return this.#cached<WithoutFreshness<CoderWorkspacesListResponse>>(
       name,
@@ -295,6 +253,7 @@ export class CoderPlatformService {
         suffix: queryKey([query.q ?? '', query.limit, query.offset]),
         // A searched page is kept briefly: no search term lingers for days.
         keepMs: query.q ? this.#settings.searchKeepMs : undefined,
+        refresh: options.refresh,
       },
     );
   }
@@ -310,6 +269,7 @@ export class CoderPlatformService {
       enabled?: boolean;
       emailVerified?: boolean;
     },
+    options: { refresh?: boolean } = {},
   ): Promise<KeycloakUsersResponse> {
     const result = await this.#cached<WithoutFreshness<KeycloakUsersResponse>>(
       name,
@@ -344,6 +304,7 @@ export class CoderPlatformService {
         ]),
         // A searched page is kept briefly: no search term lingers for days.
         keepMs: query.search ? this.#settings.searchKeepMs : undefined,
+        refresh: options.refresh,
       },
     );
     return result;
@@ -413,67 +374,11 @@ export class CoderPlatformService {
       name,
       'postgresBackups',
       'gcs',
-      async (u, previous) => {
-        const config = u.cluster.backups!;
-        const walg = u.walg();
-        const items: PostgresBackupStatus[] = [];
-        for (const pg of config.postgres) {
-          const before = previous?.items.find(
-            i => i.name === pg.name && i.location.endsWith(pg.prefix),
-          );
-          // Sentinels and metadata.json never change once written: the
-          // previous view's backups (and unreadable ones) are not read again,
-          // so a steady refresh costs one listing plus the new objects.
-          const {
-            backups: list,
-            unreadable,
-            wal,
-          } = await u.limiters.gcs.call('gcs', async call => {
-            const read = await walg.readBackups(pg.prefix, {
-              ...call,
-              known: before?.backups,
-              unreadable: before?.unreadable,
-            });
-            const latest = read.backups[read.backups.length - 1];
-            // Start the WAL search at the newer of the latest backup and the last newest segment seen.
-            const from = [latest?.startSegment, before?.wal.newestSegment]
-              .filter((s): s is string => Boolean(s))
-              .sort()
-              .pop();
-            const found = await walg.findNewestWal(pg.prefix, {
-              ...call,
-              fromSegment: from,
-              now: this.#now(),
-            });
-            return { ...read, wal: found };
-          });
-          items.push(
-            evaluatePostgresBackups({
-              name: pg.name,
-              location: `gs://${config.bucket}/${pg.prefix.replace(
-                /^\/+|\/+$/g,
-                '',
-              )}`,
-              schedule: pg.schedule,
-              retain: pg.retain,
-              backups: list,
-              chains: deltaChains(list),
-              wal,
-              now: this.#now(),
-              thresholds: this.#settings.thresholds,
-              unreadable: unreadable.map(b => ({
-                ...b,
-                reason: redact(b.reason, u.cluster.secrets),
-              })),
-            }),
-          );
-        }
-        return {
-          cluster: name,
-          items,
-          health: worst(items.map(i => i.health)),
-        };
-      },
+      (u, previous) =>
+        loadPostgresBackups(u, name, previous, {
+          now: this.#now(),
+          thresholds: this.#settings.thresholds,
+        }),
       options,
     );
   }
@@ -486,30 +391,7 @@ export class CoderPlatformService {
       name,
       'workspaceBackups',
       'restic',
-      async u => {
-        const restic = await u.restic();
-        const items = await u.limiters.restic.call('restic', call => {
-          // The repository listing is a GCS request: it takes a GCS slot.
-          const gcs = u.limiters.gcs.gateFor('gcs', call.signal);
-          const gate: RequestGate = (operation, request) =>
-            operation.startsWith('gcs')
-              ? gcs(operation, request)
-              : call.gate(operation, request);
-          return restic.list(this.#now(), { signal: call.signal, gate });
-        });
-        return {
-          cluster: name,
-          location: `gs://${
-            u.cluster.backups!.bucket
-          }/${u.cluster.backups!.restic!.prefix.replace(
-            /^\/+|\/+$/g,
-            '',
-          )}/<workspace>`,
-          items: items.map(i =>
-            i.error ? { ...i, error: redact(i.error, u.cluster.secrets) } : i,
-          ),
-        };
-      },
+      u => loadWorkspaceBackups(u, name, this.#now()),
       options,
     );
   }
@@ -548,16 +430,37 @@ export class CoderPlatformService {
   async refreshAll(): Promise<void> {
     for (const cluster of this.clusters) {
       const jobs: [string, () => Promise<unknown>][] = [];
-      if (cluster.coder)
+      if (cluster.coder) {
         jobs.push([
           'coder',
           () => this.coderOverview(cluster.name, { refresh: true }),
         ]);
-      if (cluster.keycloak)
+        jobs.push([
+          'workspaces',
+          () =>
+            this.workspaces(
+              cluster.name,
+              { ...DEFAULT_WORKSPACES_PAGE },
+              { refresh: true },
+            ),
+        ]);
+      }
+      if (cluster.keycloak) {
         jobs.push([
           'keycloak',
           () => this.keycloakSummary(cluster.name, { refresh: true }),
         ]);
+        // The first users page, as the Users tab opens it: never a cold read.
+        jobs.push([
+          'keycloak users',
+          () =>
+            this.keycloakUsers(
+              cluster.name,
+              { ...DEFAULT_USERS_PAGE },
+              { refresh: true },
+            ),
+        ]);
+      }
       if (cluster.backups?.postgres.length) {
         jobs.push([
           'postgres backups',

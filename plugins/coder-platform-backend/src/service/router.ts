@@ -19,7 +19,11 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { toClusterSummary } from '../config/readClusters';
 import { parseQuery } from './queryParams';
-import { CoderPlatformService } from './CoderPlatformService';
+import {
+  CoderPlatformService,
+  DEFAULT_USERS_PAGE,
+  DEFAULT_WORKSPACES_PAGE,
+} from './CoderPlatformService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -31,14 +35,29 @@ const NO_PARAMS = {} as const;
 
 const WORKSPACES_QUERY = {
   q: { type: 'string', maxLength: 200 },
-  limit: { type: 'int', default: 25, min: 1, max: 100 },
-  offset: { type: 'int', default: 0, min: 0, max: 100_000 },
+  limit: {
+    type: 'int',
+    default: DEFAULT_WORKSPACES_PAGE.limit,
+    min: 1,
+    max: 100,
+  },
+  offset: {
+    type: 'int',
+    default: DEFAULT_WORKSPACES_PAGE.offset,
+    min: 0,
+    max: 100_000,
+  },
 } as const;
 
 const USERS_QUERY = {
   search: { type: 'string', maxLength: 100 },
-  first: { type: 'int', default: 0, min: 0, max: 1_000_000 },
-  max: { type: 'int', default: 20, min: 1, max: 100 },
+  first: {
+    type: 'int',
+    default: DEFAULT_USERS_PAGE.first,
+    min: 0,
+    max: 1_000_000,
+  },
+  max: { type: 'int', default: DEFAULT_USERS_PAGE.max, min: 1, max: 100 },
   enabled: { type: 'boolean' },
   emailVerified: { type: 'boolean' },
 } as const;

@@ -67,6 +67,100 @@ describe('WalgBackups', () => {
     expect(chains.flatMap(c => c.deltas).length).toBeGreaterThan(0);
   });
 
+  it.each([
+    [
+      'an LSN that is not a number',
+      '{"LSN":"zero","Timeline":1,"StartTime":"2026-11-01T01:00:00Z"}',
+      'sentinel: LSN "zero" is not a number',
+    ],
+    [
+      'a StartTime that is not a time',
+      '{"LSN":50331688,"Timeline":1,"StartTime":"yesterday"}',
+      'sentinel: StartTime "yesterday" is not a time',
+    ],
+    ['a sentinel that is not JSON', '{"LSN":', 'sentinel: '],
+    [
+      'a sentinel that is not an object',
+      '[1,2]',
+      'sentinel: not a JSON object',
+    ],
+  ])(
+    'marks a backup with %s unreadable and keeps the others',
+    async (_label, contents, reason) => {
+      const { layout, walg, bucket } = seeded();
+      const broken = 'base_000000010000000000000002';
+      bucket.put(
+        `${PREFIX}/basebackups_005/${broken}_backup_stop_sentinel.json`,
+        contents,
+        NOW.toISOString(),
+      );
+      const read = await walg.readBackups(PREFIX);
+      expect(read.backups.map(b => b.name)).toEqual(
+        layout.backups.map(b => b.name),
+      );
+      expect(read.unreadable).toEqual([
+        { name: broken, reason: expect.stringContaining(reason) },
+      ]);
+      // listBackups leaves it out too.
+      await expect(walg.listBackups(PREFIX)).resolves.toHaveLength(
+        layout.backups.length,
+      );
+    },
+  );
+
+  it('marks a malformed metadata.json unreadable, and fails the call when the storage fails', async () => {
+    const { layout, walg, bucket } = seeded();
+    const v1 = layout.backups[0].name;
+    bucket.put(
+      `${PREFIX}/basebackups_005/${v1}/metadata.json`,
+      '{"start_time":"later","finish_time":"2026-11-01T01:07:00Z"}',
+      NOW.toISOString(),
+    );
+    const read = await walg.readBackups(PREFIX);
+    expect(read.unreadable).toEqual([
+      {
+        name: v1,
+        reason: 'sentinel or metadata.json: start_time "later" is not a time',
+      },
+    ]);
+
+    const failing = new WalgBackups({
+      bucket: {
+        name: 'b',
+        getFiles: bucket.getFiles.bind(bucket),
+        file: () => ({
+          download: async () => {
+            throw Object.assign(new Error('Backend Error'), { code: 503 });
+          },
+        }),
+      } as unknown as Bucket,
+    });
+    await expect(failing.readBackups(PREFIX)).rejects.toThrow(
+      'sentinel: Backend Error',
+    );
+  });
+
+  it('stops before the next request once the call is aborted, and sends every request through the gate', async () => {
+    const { walg, bucket } = seeded();
+    const controller = new AbortController();
+    const gated: string[] = [];
+    await walg.readBackups(PREFIX, {
+      signal: controller.signal,
+      gate: (operation, request) => {
+        gated.push(operation);
+        return request(controller.signal);
+      },
+    });
+    expect(gated.filter(g => g === 'gcs.list')).toHaveLength(1);
+    expect(gated.filter(g => g === 'gcs.read').length).toBe(bucket.calls.read);
+    const before = { ...bucket.calls };
+    controller.abort(new Error('budget spent'));
+    await expect(
+      walg.readBackups(PREFIX, { signal: controller.signal }),
+    ).rejects.toThrow('budget spent');
+    expect(bucket.calls).toEqual(before);
+  });
+
   it('answers hasBackups with a single request, and false for an empty prefix', async () => {
     const { walg, bucket } = seeded();
     await expect(walg.hasBackups(PREFIX)).resolves.toBe(true);
