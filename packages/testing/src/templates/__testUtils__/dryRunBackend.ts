@@ -43,12 +43,12 @@ export const DRY_RUN_PROJECT = 'acme-coder';
  * the contract servers accept. Its transport is Node's fetch (gaxios would
  * load node-fetch with a dynamic import, which jest cannot run).
  */
-export function contractAuthClient() {
+export function contractAuthClient(accessToken = 'contract-test-token') {
   const client = new googleAuthLibrary.OAuth2Client({
     transporterOptions: { fetchImplementation: globalThis.fetch as any },
   });
   client.setCredentials({
-    access_token: 'contract-test-token',
+    access_token: accessToken,
     expiry_date: Date.now() + 3_600_000,
   });
   return client;
@@ -82,11 +82,20 @@ export interface DryRunResult {
  * GCP contract servers.
  */
 export async function startDryRunBackend(
-  options: { config?: Record<string, unknown> } = {},
+  options: {
+    /** Extra `coderPlatform` keys. */
+    config?: Record<string, unknown>;
+    /**
+     * The backend's Google access token (default one the contract servers
+     * accept): the token a GKE cluster's API server is called with, so a
+     * local API server standing in for GKE can be given its own.
+     */
+    accessToken?: string;
+  } = {},
 ) {
   useNodeHttpTransportForStorage();
   const gcp = await new GcpContractServer({ pollsToComplete: 1 }).start();
-  const authClient = contractAuthClient();
+  const authClient = contractAuthClient(options.accessToken);
   const data = {
     coderPlatform: {
       gcp: {
