@@ -7,9 +7,10 @@ import { artifacts, FRONTEND, root } from './harness.mjs';
 const docs = resolve(root, 'docs/screenshots');
 
 /** Saves a full-page screenshot to artifacts/e2e/ (and docs/screenshots/ when asked). */
-export async function shot(page, name) {
+export async function shot(page, name, element) {
   const file = resolve(artifacts, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  if (element) await element.screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
   if (process.env.E2E_SCREENSHOTS_TO_DOCS === '1') {
     mkdirSync(docs, { recursive: true });
     copyFileSync(file, resolve(docs, `${name}.png`));
@@ -127,6 +128,23 @@ export async function clusterViewChecks({
       await text(page, '24.7.1');
       await text(page, '25.1.0');
       await shot(page, 'cluster-releases');
+    },
+    { retry, page },
+  );
+
+  await check(
+    'the workspace-image Component shows its Coder template and the workspaces using it',
+    async () => {
+      await open(
+        `${FRONTEND}/catalog/default/component/kubernetes-devbox-image`,
+      );
+      await text(page, 'Coder template and workspaces');
+      await text(page, owner.name);
+      const card = page
+        .getByText('Coder template and workspaces')
+        .first()
+        .locator('xpath=ancestor::div[contains(@class, "MuiCard-root")][1]');
+      await shot(page, 'entity-workspace-image', card);
     },
     { retry, page },
   );

@@ -115,10 +115,14 @@ export async function waitFor(url, what, child, timeoutMs = START_TIMEOUT_MS) {
   );
 }
 
-/** Waits until backend and frontend answer. */
+/** Waits until backend and frontend answer; prints how long that took. */
 export async function waitForPortal(child) {
+  const started = Date.now();
   await waitFor(`${BACKEND}/.backstage/health/v1/readiness`, 'backend', child);
   await waitFor(FRONTEND, 'frontend', child);
+  console.log(
+    `  portal answering after ${Math.round((Date.now() - started) / 1000)} s`,
+  );
 }
 
 export async function launchBrowser() {
@@ -151,7 +155,13 @@ export async function check(name, fn, { retry, page } = {}) {
       break;
     } catch (e) {
       error = e;
-      if (attempt === 0 && retry) await retry();
+      if (attempt > 0 || !retry) break;
+      try {
+        await retry();
+      } catch (e2) {
+        error = e2; // the portal did not come back: no second attempt
+        break;
+      }
     }
   }
   const ms = Date.now() - started;

@@ -46,7 +46,7 @@ const waitForBackend = () =>
     `${BACKEND}/.backstage/health/v1/readiness`,
     'backend',
     portal,
-    120_000,
+    300_000,
   ).then(() => new Promise(r => setTimeout(r, 2000)));
 
 async function guestRun() {
