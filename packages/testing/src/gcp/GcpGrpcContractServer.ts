@@ -430,6 +430,18 @@ export class GcpGrpcContractServer {
           () => this.clusters.delete(req.name),
         );
       },
+      listOperations: (req: Obj) => {
+        // parent projects/p/locations/l; '-' lists every location.
+        const [, project, , location] = String(req.parent).split('/');
+        const operations = [...this.gkeOpInfo.values()]
+          .filter(
+            info =>
+              String(info.selfLink).includes(`/projects/${project}/`) &&
+              (location === '-' || info.location === location),
+          )
+          .map(info => this.renderGkeOp(info.name)!);
+        return { operations };
+      },
       getOperation: (req: Obj) => {
         const opName = String(req.name).split('/').pop()!;
         const op = this.renderGkeOp(opName, true);

@@ -1,6 +1,6 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { redact } from '@coder-platform/plugin-coder-platform-node';
-import { Code, googleErrorInfo, isQuotaError } from './retry';
+import { Code, googleErrorInfo, isQuotaError, isTransient } from './retry';
 
 /** Roles that grant the permissions the GCP actions need, by permission prefix. */
 const ROLE_FOR_PERMISSION: Array<[RegExp, string]> = [
@@ -29,6 +29,8 @@ export type ErrorContext = {
   projectId: string;
   /** Secret values known to this run (masked wherever they appear). */
   secrets?: Iterable<string>;
+  /** False for a call sent once (not idempotent): no "run again" advice. */
+  retried?: boolean;
 };
 
 function missingPermission(message: string): string | undefined {
@@ -103,6 +105,10 @@ export function toActionError(error: unknown, context: ErrorContext): Error {
         `${prefix}: not found (does the project exist, and is the parent resource created?). Upstream: ${upstream}`,
       );
     default:
+      if (isTransient(error) && context.retried !== false)
+        return new Error(
+          `${prefix}: ${context.api} is unavailable or unreachable (${upstream}), still after retries. Run the task again once it answers: what earlier attempts completed is not done twice.`,
+        );
       return new Error(`${prefix}: ${upstream}`);
   }
 }

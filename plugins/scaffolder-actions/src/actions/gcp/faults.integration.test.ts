@@ -75,7 +75,11 @@ describe('GCP actions with the API failing mid-run', () => {
       '%s, %s on %s: names the API, says it is unavailable and to run the task again',
       async (id, fault, rpc, api) => {
         const name = unique('msg');
-        gcp.inject({ rpc, error: fault, times: ALWAYS });
+        gcp.inject({
+          rpc,
+          error: fault as (typeof FAULTS)[number][0],
+          times: ALWAYS,
+        });
         const failed =
           id === 'gcp:gke:cluster'
             ? await attempt(createGcpGkeClusterAction(actionOptions(gcp)), {

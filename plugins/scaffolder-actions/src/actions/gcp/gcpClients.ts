@@ -8,10 +8,66 @@ import { ServiceUsageClient } from '@google-cloud/service-usage';
 import { Storage } from '@google-cloud/storage';
 import { iam, iam_v1 } from '@googleapis/iam';
 import { AuthClient, GoogleAuth } from 'google-auth-library';
-import { grpc } from 'google-gax';
+import { gaxEndpointOptions } from '@coder-platform/plugin-coder-platform-node';
 import { RetrySettings } from './retry';
 
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
+/** A gax client's default call settings (its `*_client_config.json`). */
+type GaxClientConfig = {
+  interfaces: Record<string, { methods?: Record<string, unknown> }>;
+};
+
+/**
+ * `clientConfig` that turns off a gax client's own retries for every method
+ * of `serviceName`: the actions retry with their one bounded backoff
+ * (retry.ts), and the clients' defaults (e.g. Compute: UNAVAILABLE retried for
+ * up to 600 s) would run beneath it, multiplying attempts and outlasting the
+ * step when a connection drops.
+ */
+export function withoutClientRetries(
+  serviceName: string,
+  defaults: GaxClientConfig,
+) {
+  const methods = Object.keys(defaults.interfaces[serviceName]?.methods ?? {});
+  return {
+    interfaces: {
+      [serviceName]: {
+        retry_codes: { none: [] },
+        methods: Object.fromEntries(
+          methods.map(m => [m, { retry_codes_name: 'none' }]),
+        ),
+      },
+    },
+  };
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const gaxDefaults = {
+  clusterManager: () =>
+    require('@google-cloud/container/build/src/v1/cluster_manager_client_config.json'),
+  projects: () =>
+    require('@google-cloud/resource-manager/build/src/v3/projects_client_config.json'),
+  serviceUsage: () =>
+    require('@google-cloud/service-usage/build/src/v1/service_usage_client_config.json'),
+  networks: () =>
+    require('@google-cloud/compute/build/src/v1/networks_client_config.json'),
+  subnetworks: () =>
+    require('@google-cloud/compute/build/src/v1/subnetworks_client_config.json'),
+  firewalls: () =>
+    require('@google-cloud/compute/build/src/v1/firewalls_client_config.json'),
+  addresses: () =>
+    require('@google-cloud/compute/build/src/v1/addresses_client_config.json'),
+  globalOperations: () =>
+    require('@google-cloud/compute/build/src/v1/global_operations_client_config.json'),
+  regionOperations: () =>
+    require('@google-cloud/compute/build/src/v1/region_operations_client_config.json'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const noRetry = (service: string, kind: keyof typeof gaxDefaults) => ({
+  clientConfig: withoutClientRetries(service, gaxDefaults[kind]()),
+});
 
 /** Where one Google API is reached; every field maps to a documented client option. */
 export type GcpEndpoint = {
@@ -152,14 +208,8 @@ export class GcpClients {
     api: GcpApi,
     transport: 'grpc' | 'rest',
   ): Record<string, unknown> {
-    const e = this.settings.endpoints[api];
-    if (!e) return {};
-    const options: Record<string, unknown> = { apiEndpoint: e.apiEndpoint };
-    if (e.port) options.port = e.port;
-    if (e.plaintext && transport === 'grpc')
-      options.sslCreds = grpc.credentials.createInsecure();
-    if (e.plaintext && transport === 'rest') options.protocol = 'http';
-    return options;
+    // The one mapping of coderPlatform.gcp.endpoints, shared with the cluster model.
+    return gaxEndpointOptions(this.settings.endpoints[api], transport);
   }
 
   private readonly cache = new Map<string, unknown>();
@@ -186,6 +236,7 @@ export class GcpClients {
         new ClusterManagerClient({
           ...this.gaxAuth(),
           ...this.gaxEndpoint('container', 'grpc'),
+          ...noRetry('google.container.v1.ClusterManager', 'clusterManager'),
         } as any),
     );
   }
@@ -197,6 +248,7 @@ export class GcpClients {
         new ProjectsClient({
           ...this.gaxAuth(),
           ...this.gaxEndpoint('resourceManager', 'grpc'),
+          ...noRetry('google.cloud.resourcemanager.v3.Projects', 'projects'),
         } as any),
     );
   }
@@ -208,69 +260,102 @@ export class GcpClients {
         new ServiceUsageClient({
           ...this.gaxAuth(),
           ...this.gaxEndpoint('serviceUsage', 'grpc'),
+          ...noRetry('google.api.serviceusage.v1.ServiceUsage', 'serviceUsage'),
         } as any),
     );
   }
 
-  private computeOptions() {
-    return { ...this.gaxAuth(), ...this.gaxEndpoint('compute', 'rest') } as any;
+  private computeOptions(kind: keyof typeof gaxDefaults, service: string) {
+    return {
+      ...this.gaxAuth(),
+      ...this.gaxEndpoint('compute', 'rest'),
+      ...noRetry(`google.cloud.compute.v1.${service}`, kind),
+    } as any;
   }
 
   networks() {
     return this.track(
       'compute.NetworksClient',
-      () => new compute.NetworksClient(this.computeOptions()),
+      () =>
+        new compute.NetworksClient(this.computeOptions('networks', 'Networks')),
     );
   }
 
   subnetworks() {
     return this.track(
       'compute.SubnetworksClient',
-      () => new compute.SubnetworksClient(this.computeOptions()),
+      () =>
+        new compute.SubnetworksClient(
+          this.computeOptions('subnetworks', 'Subnetworks'),
+        ),
     );
   }
 
   firewalls() {
     return this.track(
       'compute.FirewallsClient',
-      () => new compute.FirewallsClient(this.computeOptions()),
+      () =>
+        new compute.FirewallsClient(
+          this.computeOptions('firewalls', 'Firewalls'),
+        ),
     );
   }
 
   addresses() {
     return this.track(
       'compute.AddressesClient',
-      () => new compute.AddressesClient(this.computeOptions()),
+      () =>
+        new compute.AddressesClient(
+          this.computeOptions('addresses', 'Addresses'),
+        ),
     );
   }
 
   globalOperations() {
     return this.track(
       'compute.GlobalOperationsClient',
-      () => new compute.GlobalOperationsClient(this.computeOptions()),
+      () =>
+        new compute.GlobalOperationsClient(
+          this.computeOptions('globalOperations', 'GlobalOperations'),
+        ),
     );
   }
 
   regionOperations() {
     return this.track(
       'compute.RegionOperationsClient',
-      () => new compute.RegionOperationsClient(this.computeOptions()),
+      () =>
+        new compute.RegionOperationsClient(
+          this.computeOptions('regionOperations', 'RegionOperations'),
+        ),
     );
   }
 
-  /** Cloud DNS (REST; the client always uses https). */
+  /**
+   * Cloud DNS (REST; the client always uses https). Its own retry of 5xx and
+   * 429 is turned off per request (`maxRetries: 0`; the client ignores
+   * `retryOptions`). It still retries a connection that gives no answer at
+   * all three times (retry-request's `noResponseRetries`, not configurable).
+   */
   dns(projectId: string): DNS {
     const e = this.settings.endpoints.dns;
-    return new DNS({
+    const dns = new DNS({
       projectId,
       ...(e
         ? { apiEndpoint: e.port ? `${e.apiEndpoint}:${e.port}` : e.apiEndpoint }
         : {}),
       ...this.gaxAuth(),
     } as any);
+    dns.interceptors.push({
+      request: (reqOpts: Record<string, unknown>) => ({
+        ...reqOpts,
+        maxRetries: 0,
+      }),
+    } as any);
+    return dns;
   }
 
-  /** IAM v1 (REST, discovery-based client). */
+  /** IAM v1 (REST, discovery-based client), without its own retries. */
   iam(): iam_v1.Iam {
     const e = this.settings.endpoints.iam;
     const auth =
@@ -284,6 +369,9 @@ export class GcpClients {
     return iam({
       version: 'v1',
       auth: auth as any,
+      // googleapis retries 5xx GETs on its own by default; the actions'
+      // backoff (retry.ts) is the one retry.
+      retry: false,
       ...(e
         ? {
             rootUrl: `${e.plaintext ? 'http' : 'https'}://${e.apiEndpoint}${

@@ -334,6 +334,37 @@ export function createGcpGkeClusterAction(options: GcpActionOptions) {
 
         let cluster = await getCluster();
 
+        // A cluster an earlier run left being created or updated (the task
+        // re-run from the start, or the wait was cut off): wait on its
+        // running operations before reading what to change or outputting
+        // an endpoint the next steps would use too early.
+        if (
+          cluster &&
+          !run.dryRun &&
+          ['PROVISIONING', 'RECONCILING'].includes(String(cluster.status))
+        ) {
+          const selfLink = String(cluster.selfLink ?? '');
+          const [list] = await run.read(`list operations of ${resource}`, () =>
+            gke.listOperations({ parent }),
+          );
+          const running = (list.operations ?? []).filter(
+            op =>
+              op.status !== 'DONE' &&
+              selfLink !== '' &&
+              (op.targetLink === selfLink ||
+                String(op.targetLink ?? '').startsWith(`${selfLink}/`)),
+          );
+          run.logger.info(
+            `${resource} is ${cluster.status}; waiting on ${running.length} running operation(s)`,
+          );
+          for (const op of running)
+            await waitOp(
+              `finish ${op.operationType ?? 'operation'} of ${resource}`,
+              String(op.name),
+            );
+          cluster = await getCluster();
+        }
+
         if (input.state === 'absent') {
           run.plan(resource, cluster ? { kind: 'delete' } : { kind: 'absent' });
           if (cluster && !run.dryRun) {

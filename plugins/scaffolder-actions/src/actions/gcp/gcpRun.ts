@@ -214,7 +214,10 @@ export class GcpRun {
           : () => withRetry(fn, this.retryOptions(what)),
       });
     } catch (error) {
-      const mapped = toActionError(error, this.errorContext(what));
+      const mapped = toActionError(error, {
+        ...this.errorContext(what),
+        retried: !once,
+      });
       if (once && options.onFailure && mapped.name === 'Error')
         mapped.message = `${mapped.message}. Not retried: ${options.onFailure}`;
       throw mapped;

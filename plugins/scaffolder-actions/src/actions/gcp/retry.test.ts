@@ -52,7 +52,7 @@ describe('toActionError', () => {
       secrets: [SECRET],
     });
     expect(error.message).toMatch(
-      /^Could not create thing in project acme-coder: backend error/,
+      /^Could not create thing in project acme-coder: compute.googleapis.com is unavailable or unreachable \(backend error/,
     );
     expect(error.message).not.toContain('ya29.a0AfH6SMBx-token');
     expect(error.message).not.toContain('MIIEv-key');
