@@ -26,7 +26,9 @@ describe('RecordingPrefixProxy faults', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: bucket }),
     });
-    expect(created.status).toBe(200);
+    if (!created.ok) {
+      throw new Error(`could not create bucket ${bucket}: ${created.status}`);
+    }
     // Large enough that a cut body is visibly short.
     await direct
       .bucket(bucket)
