@@ -61,9 +61,9 @@ export class LocalGitHub {
     options: { token?: string; orgs?: string[] } = {},
   ): Promise<LocalGitHub> {
     const root = await mkdtemp(join(tmpdir(), 'local-github-'));
-    let self: LocalGitHub | undefined;
+    const holder: { self?: LocalGitHub } = {};
     const server = createServer((req, res) => {
-      self!.handle(req, res).catch(error => {
+      holder.self!.handle(req, res).catch(error => {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: String(error?.message ?? error) }));
       });
@@ -71,12 +71,13 @@ export class LocalGitHub {
     await new Promise<void>(resolve =>
       server.listen(0, '127.0.0.1', () => resolve()),
     );
-    self = new LocalGitHub(
+    const self = new LocalGitHub(
       server,
       root,
       options.token ?? 'ghp_localtoken0000',
       new Set(options.orgs ?? []),
     );
+    holder.self = self;
     return self;
   }
 
@@ -144,9 +145,13 @@ export class LocalGitHub {
       json(401, { message: 'Bad credentials' });
       return;
     }
-    let m: RegExpMatchArray | null;
-    if (req.method === 'GET' && (m = path.match(/^\/users\/([^/]+)$/))) {
-      const login = decodeURIComponent(m[1]);
+    const route = (method: string, re: RegExp): string[] | undefined =>
+      req.method === method
+        ? re.exec(path)?.slice(1).map(decodeURIComponent)
+        : undefined;
+    const user = route('GET', /^\/users\/([^/]+)$/);
+    if (user) {
+      const [login] = user;
       json(200, {
         login,
         id: 1,
@@ -155,11 +160,10 @@ export class LocalGitHub {
       return;
     }
     const create =
-      req.method === 'POST' &&
-      ((m = path.match(/^\/orgs\/([^/]+)\/repos$/)) ||
-        (path === '/user/repos' && (m = ['', 'local-user'])));
-    if (create && m) {
-      const owner = decodeURIComponent(m[1]);
+      route('POST', /^\/orgs\/([^/]+)\/repos$/) ??
+      (route('POST', /^\/user\/repos$/) && ['local-user']);
+    if (create) {
+      const [owner] = create;
       const name: string = body?.name;
       if (!/^[A-Za-z0-9_.-]+$/.test(name ?? '')) {
         json(422, { message: 'Validation Failed' });
@@ -189,19 +193,17 @@ export class LocalGitHub {
       return;
     }
     if (
-      req.method === 'PUT' &&
-      (m = path.match(
-        /^\/repos\/([^/]+)\/([^/]+)\/branches\/([^/]+)\/protection$/,
-      ))
+      route('PUT', /^\/repos\/([^/]+)\/([^/]+)\/branches\/([^/]+)\/protection$/)
     ) {
       json(200, { url: `http://${this.host}/api/v3${path}` });
       return;
     }
-    if (
-      req.method === 'GET' &&
-      (m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/))
-    ) {
-      const [, owner, repo, file] = m.map(decodeURIComponent);
+    const contents = route(
+      'GET',
+      /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/,
+    );
+    if (contents) {
+      const [owner, repo, file] = contents;
       const ref = url.searchParams.get('ref') ?? 'HEAD';
       const content = await this.git(
         owner,
@@ -217,11 +219,9 @@ export class LocalGitHub {
       res.end(content);
       return;
     }
-    if (
-      req.method === 'GET' &&
-      (m = path.match(/^\/repos\/([^/]+)\/([^/]+)$/))
-    ) {
-      const [, owner, repo] = m.map(decodeURIComponent);
+    const repoItem = route('GET', /^\/repos\/([^/]+)\/([^/]+)$/);
+    if (repoItem) {
+      const [owner, repo] = repoItem;
       const exists = await this.git(owner, repo, 'rev-parse').then(
         () => true,
         () => false,

@@ -1,4 +1,6 @@
 import { validate as lintDockerfile } from 'dockerfile-utils';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parse } from 'yaml';
 import { CoderContractServer } from '../coder/CoderContractServer';
 import {
@@ -9,7 +11,10 @@ import {
   templateEntity,
   templateWithoutFormChecks,
   validValues,
-} from './workspaceImageHarness';
+  WORKSPACE_IMAGE_DIR,
+} from './__testUtils__/workspaceImageHarness';
+
+const CODER_TEMPLATE_DIR = path.join(WORKSPACE_IMAGE_DIR, 'coder-template');
 
 jest.setTimeout(180_000);
 
@@ -115,9 +120,11 @@ describe('workspace-image through the scaffolder dry-run', () => {
       '| `vscode_extensions` | `vscjava.vscode-java-pack,redhat.vscode-yaml` |',
     );
     // the Coder template is copied as it is, never rendered from input
-    expect(files['coder-template/main.tf']).toContain(
-      'resource "coder_agent" "main"',
-    );
+    for (const file of fs.readdirSync(CODER_TEMPLATE_DIR)) {
+      expect(files[`coder-template/${file}`]).toBe(
+        fs.readFileSync(path.join(CODER_TEMPLATE_DIR, file), 'utf8'),
+      );
+    }
 
     const stepIds = res.body.steps.map((s: any) => s.id);
     expect(stepIds).toEqual([

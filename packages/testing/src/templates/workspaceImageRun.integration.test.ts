@@ -10,7 +10,7 @@ import {
   startWorkspaceImageBackend,
   validValues,
   waitFor,
-} from './workspaceImageHarness';
+} from './__testUtils__/workspaceImageHarness';
 
 jest.setTimeout(300_000);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { requirePeer } from '../peers/peersEnv';
-import { WORKSPACE_IMAGE_DIR } from './workspaceImageHarness';
+import { WORKSPACE_IMAGE_DIR } from './__testUtils__/workspaceImageHarness';
 
 const run = promisify(execFile);
 
