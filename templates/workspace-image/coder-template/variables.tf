@@ -182,7 +182,7 @@ variable "restic_repository_prefix" {
 variable "restic_password_secret" {
   type        = string
   description = "Secret in the namespace holding the restic repository password (never a literal here)"
-  default     = "restic-password"
+  default     = "restic"
 }
 
 variable "restic_password_key" {

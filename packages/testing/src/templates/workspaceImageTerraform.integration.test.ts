@@ -207,7 +207,7 @@ describe('the workspace Coder template under terraform (peers mirror)', () => {
       expect(
         byName.RESTIC_PASSWORD.value_from[0].secret_key_ref[0],
       ).toMatchObject({
-        name: 'restic-password',
+        name: 'restic',
         key: 'password',
       });
       expect(byName.RESTIC_REPOSITORY.value).toBe(
