@@ -4,8 +4,18 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { coderPlatformPermissions } from '@coder-platform/plugin-coder-platform-common';
+import {
+  ClusterModel,
+  googleAuthServiceRef,
+  readDiscoverySettings,
+} from '@coder-platform/plugin-coder-platform-node';
 import { registerActions } from './actions/registerActions';
 import { readClusters } from './config/readClusters';
+import {
+  CatalogClusterReader,
+  ClusterDiscovery,
+  discoverOnDemand,
+} from './discovery';
 import { CoderPlatformService } from './service/CoderPlatformService';
 import { createRouter } from './service/router';
 import { readSettings } from './service/settings';
@@ -28,6 +38,9 @@ export const coderPlatformPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         actionsRegistry: actionsRegistryServiceRef,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        googleAuth: googleAuthServiceRef,
       },
       async init({
         config,
@@ -39,6 +52,9 @@ export const coderPlatformPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         actionsRegistry,
+        discovery,
+        auth,
+        googleAuth,
       }) {
         const clusters = readClusters(config);
         const settings = readSettings(config);
@@ -49,10 +65,49 @@ export const coderPlatformPlugin = createBackendPlugin({
           logger,
         });
         permissionsRegistry.addPermissions(coderPlatformPermissions);
+
+        // Clusters discovered from the catalog's coder-cluster Resources.
+        const discoverySettings = readDiscoverySettings(config);
+        const model = ClusterModel.fromConfig(config, {
+          authClient: googleAuth.authClient,
+        });
+        const discoveryOn =
+          discoverySettings.enabled &&
+          model.settings.gke.allowedProjects.length > 0;
+        if (discoverySettings.enabled && !discoveryOn) {
+          logger.info(
+            'cluster discovery from the catalog is off: coderPlatform.gke.allowedProjects is empty',
+          );
+        }
+        if (discoveryOn) {
+          const clusterDiscovery = new ClusterDiscovery({
+            source: new CatalogClusterReader({ discovery, auth }),
+            model,
+            settings: discoverySettings,
+            logger,
+            configuredNames: () => clusters.map(c => c.name),
+            apply: discovered => service.setDiscoveredClusters(discovered),
+          });
+          httpRouter.use(
+            discoverOnDemand(
+              name => service.clusters.some(c => c.name === name),
+              clusterDiscovery,
+            ),
+          );
+          // Every replica keeps its own discovered clusters in memory: local scope.
+          await scheduler.scheduleTask({
+            id: 'coder-platform:discover-clusters',
+            scope: 'local',
+            frequency: { seconds: discoverySettings.frequencySeconds },
+            timeout: { minutes: 2 },
+            initialDelay: { seconds: 5 },
+            fn: () => clusterDiscovery.refresh(),
+          });
+        }
         httpRouter.use(await createRouter({ httpAuth, permissions, service }));
         registerActions({ actionsRegistry, permissions, service });
 
-        if (settings.refresh.enabled && clusters.length > 0) {
+        if (settings.refresh.enabled && (clusters.length > 0 || discoveryOn)) {
           await scheduler.scheduleTask({
             id: 'coder-platform:refresh-cluster-summaries',
             frequency: { minutes: settings.refresh.frequencyMinutes },

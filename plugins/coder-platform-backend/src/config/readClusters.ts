@@ -55,5 +55,9 @@ export function toClusterSummary(cluster: ClusterConfig): ClusterSummary {
       workspaceBackups: Boolean(cluster.backups?.restic),
       kubernetes: Boolean(cluster.kubernetes),
     },
+    // Only discovered clusters say where they came from (absent: config).
+    ...(cluster.discovered
+      ? { source: 'catalog' as const, entityRef: cluster.discovered.entityRef }
+      : {}),
   };
 }

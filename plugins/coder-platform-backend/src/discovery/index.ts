@@ -1,0 +1,3 @@
+export * from './CatalogClusterReader';
+export * from './ClusterDiscovery';
+export * from './discoverOnDemand';
