@@ -18,6 +18,7 @@ type Input = {
 
 /** A folder-like prefix: never empty, never the bucket root, never a pattern. */
 const PREFIX =
+  // eslint-disable-next-line no-control-regex
   /^(?!\/)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)[^\s*?[\]#\u0000-\u001f\u007f]{1,1023}$/u;
 
 const inputSchema = schemaOf((z: any) =>
