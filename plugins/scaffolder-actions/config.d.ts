@@ -32,7 +32,12 @@ export interface Config {
          */
         timeoutMinutes?: number;
       };
-      /** Bounded exponential backoff for 429, 5xx, gRPC UNAVAILABLE and dropped connections. */
+      /**
+       * Bounded exponential backoff for 429, 5xx, gRPC UNAVAILABLE and dropped
+       * connections: the only retry (the Google clients' own retries are off;
+       * calls that are not idempotent, such as creating a service account key,
+       * are never retried).
+       */
       retry?: {
         /**
          * Attempts in total, including the first. Default 5.
