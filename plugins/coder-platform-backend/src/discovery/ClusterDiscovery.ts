@@ -26,6 +26,8 @@ export interface ClusterDiscoveryOptions {
   apply: (clusters: ClusterConfig[]) => void;
   /** Milliseconds clock for the on-demand bound; `Date.now` by default. */
   now?: () => number;
+  /** Turns a spec into a cluster; the cluster model's `toClusterConfig` by default. */
+  materialize?: typeof toClusterConfig;
 }
 
 /**
@@ -129,7 +131,11 @@ export class ClusterDiscovery {
       }
       seen.set(spec.name, spec.entityRef);
       try {
-        const materialized = await toClusterConfig(spec, model, settings);
+        const materialized = await (this.#o.materialize ?? toClusterConfig)(
+          spec,
+          model,
+          settings,
+        );
         messages.push(...materialized.warnings);
         clusters.push(materialized.cluster);
       } catch (error) {
