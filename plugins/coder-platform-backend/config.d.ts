@@ -106,6 +106,71 @@ export interface Config {
       cacheDir?: string;
     };
     /**
+     * Clusters discovered from the catalog: every `Resource` of
+     * `spec.type: coder-cluster` whose `coder-platform.io/gke-cluster` names a
+     * GKE cluster of `coderPlatform.gke.allowedProjects` becomes a cluster of
+     * the portal without a restart. Annotations carry names and public URLs
+     * only; the endpoint and CA come from the GKE API, credentials from
+     * Secrets inside the cluster labelled `coder-platform.io/managed: "true"`.
+     * Clusters of `coderPlatform.clusters[]` win on a name clash. Off while
+     * `coderPlatform.gke.allowedProjects` is empty.
+     * @visibility backend
+     */
+    discovery?: {
+      /**
+       * Read the catalog at all. Default true.
+       * @visibility backend
+       */
+      enabled?: boolean;
+      /**
+       * Seconds between reads of the catalog (a local-scope scheduled task on each replica). Default 300.
+       * @visibility backend
+       */
+      frequencySeconds?: number;
+      /**
+       * A route naming an unknown cluster reads the catalog at most once per this many seconds. Default 30.
+       * @visibility backend
+       */
+      onDemandMinIntervalSeconds?: number;
+      /**
+       * Hosts a `coder-platform.io/coder-url` or `coder-platform.io/keycloak-url`
+       * annotation may name (`host`, `host:port`, `*.domain`); credentials are
+       * sent only there. Without an allowed URL annotation the backend uses
+       * `https://<host>` of the cluster's own Ingress (`coderPlatform.gke.coder.ingress`,
+       * `coderPlatform.gke.keycloak.ingress`). Default: none.
+       * @visibility backend
+       */
+      allowedHosts?: string[];
+      /**
+       * `namespace/name/key` of the Secrets inside a discovered cluster the
+       * credentials are read from; each must carry the managed label (or be
+       * listed in `coderPlatform.clusterActions.readableSecrets`).
+       * @visibility backend
+       */
+      secrets?: {
+        /**
+         * Coder session token. Default `coderPlatform.gke.coder.sessionTokenSecret` (`coder/coder-session-token/session-token`).
+         * @visibility backend
+         */
+        coderToken?: string;
+        /**
+         * Client id of the portal's Keycloak reader client. Default `keycloak/coder-platform-reader/client-id`.
+         * @visibility backend
+         */
+        keycloakClientId?: string;
+        /**
+         * Client secret of the portal's Keycloak reader client. Default `keycloak/coder-platform-reader/client-secret`.
+         * @visibility backend
+         */
+        keycloakClientSecret?: string;
+        /**
+         * restic repository password. Default `coder/restic/password`.
+         * @visibility backend
+         */
+        resticPassword?: string;
+      };
+    };
+    /**
      * GKE clusters that templates may name by resource name
      * (`projects/<project>/locations/<location>/clusters/<name>`) instead of a
      * configured cluster name. The backend reads endpoint and CA from the GKE
