@@ -13,6 +13,15 @@ export class HelmError extends Error {
   }
 }
 
+const API_SERVER_DOWN =
+  /the server is currently unable to handle the request|Kubernetes cluster unreachable|unexpected EOF|": EOF\b|connection refused|connection reset|error when reading response body|i\/o timeout|TLS handshake timeout|no route to host|http2: (server sent GOAWAY|client connection lost)|\b50[0-4]\b.*(Service Unavailable|Bad Gateway|Internal Server Error)/i;
+
+/** Whether a helm failure is the API server failing or unreachable (not the chart or values). */
+export function isHelmApiServerFailure(error: unknown): boolean {
+  const e = error as { message?: string; stderr?: string };
+  return API_SERVER_DOWN.test(`${e?.message ?? ''}\n${e?.stderr ?? ''}`);
+}
+
 /** `helm get metadata -o json`. */
 export interface HelmReleaseMetadata {
   name: string;

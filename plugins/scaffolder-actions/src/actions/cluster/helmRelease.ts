@@ -4,7 +4,11 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readFile } from 'node:fs/promises';
 import yaml from 'yaml';
 import { ClusterActionsOptions, resolveCluster } from './clusterAccess';
-import { HelmReleaseMetadata, HelmRunner } from './helm';
+import {
+  HelmReleaseMetadata,
+  HelmRunner,
+  isHelmApiServerFailure,
+} from './helm';
 import { examples } from './helmRelease.examples';
 import { clusterInput, namespaceName } from './inputProperties';
 import { digest, stableStringify, throwIfAborted } from './util';
@@ -380,6 +384,18 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
           `${where}: revision ${after?.revision} ${after?.status} (${after?.chart} ${after?.version})`,
         );
         emit(after, true);
+      } catch (error) {
+        if (signal?.aborted || !isHelmApiServerFailure(error)) throw error;
+        const message = (error as Error).message;
+        throw new Error(
+          `${
+            message.startsWith('helm:release:')
+              ? message
+              : `helm:release: ${where}: ${message}`
+          }; the API server of cluster "${
+            cluster.name
+          }" failed or dropped the connection; run the task again once it answers (an unchanged release is not upgraded again)`,
+        );
       } finally {
         await helm.dispose();
       }

@@ -46,6 +46,28 @@ export function isTransientKubeError(error: unknown): boolean {
   return isTransient(undefined, e?.code ?? e?.cause?.code);
 }
 
+const UNAVAILABLE =
+  /terminated|socket hang up|fetch failed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR|other side closed|unexpected EOF/i;
+
+/**
+ * Whether the API server itself failed (429/5xx) or the connection to it did
+ * (refused, reset, cut mid-response), anywhere in the cause chain.
+ */
+export function isApiServerUnavailable(error: unknown): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (e instanceof ApiException) return isTransient(e.code);
+    if (isTransient(undefined, e.code)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE.test(e.message))
+      return true;
+  }
+  return false;
+}
+
+/** What a platform engineer should read when the API server of `cluster` failed. */
+export function apiServerUnavailableHint(cluster: string): string {
+  return `the API server of cluster "${cluster}" failed or dropped the connection (already retried); run the task again once it answers: what was applied is kept and a re-run applies only what is missing`;
+}
+
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
 }
@@ -91,7 +113,7 @@ export class ObjectApi extends KubernetesObjectApi {
             },
           })) as T,
         isTransientKubeError,
-        { baseDelayMs: this.retryDelayMs },
+        { baseDelayMs: this.retryDelayMs, signal: this.signal },
       );
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -101,6 +123,9 @@ export class ObjectApi extends KubernetesObjectApi {
 
   /** First retry delay in ms (tests shorten it). */
   retryDelayMs = 250;
+
+  /** The task's signal: a cancelled task stops the call in flight and never retries it. */
+  signal?: AbortSignal;
 
   /**
    * Server-side apply with our field manager. The body is sent as written:
@@ -125,11 +150,12 @@ export class ObjectApi extends KubernetesObjectApi {
     request.setQueryParam('fieldManager', manager);
     if (force) request.setQueryParam('force', 'true');
     request.setBody(JSON.stringify(obj));
-    // Apply is idempotent, so transient failures are retried.
+    if (this.signal) request.setSignal(this.signal);
+    // Apply is idempotent, so transient failures are retried (not after a cancel).
     return withRetry(
       async () => (await this.requestPromise(request)) as T,
       isTransientKubeError,
-      { baseDelayMs: this.retryDelayMs },
+      { baseDelayMs: this.retryDelayMs, signal: this.signal },
     );
   }
 }

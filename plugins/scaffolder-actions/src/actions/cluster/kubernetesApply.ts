@@ -11,8 +11,10 @@ import {
 import { clusterInput, namespaceName } from './inputProperties';
 import { examples } from './kubernetesApply.examples';
 import {
+  apiServerUnavailableHint,
   describeObject,
   ensureNamespace,
+  isApiServerUnavailable,
   kubeErrorMessage,
   ManifestObject,
   ObjectApi,
@@ -205,6 +207,7 @@ export function createKubernetesApplyAction(options: ClusterActionsOptions) {
       const manager = fieldManager(options.config);
       const cluster = resolveCluster(input.cluster, options);
       const api = ObjectApi.create(await cluster.kubeConfig());
+      api.signal = signal;
       const defaultNamespace = input.namespace ?? 'default';
       const crds = objects.filter(isCrd);
       const rest = objects.filter(o => !isCrd(o));
@@ -260,14 +263,18 @@ export function createKubernetesApplyAction(options: ClusterActionsOptions) {
                 ? 'unchanged'
                 : 'configured';
             } catch (error) {
-              const message = kubeErrorMessage(error);
-              const hint = /conflict/i.test(message)
-                ? '; another field manager owns these fields: set force: true to take them over'
-                : '';
+              throwIfAborted(signal);
+              const message = cluster.secrets.redact(kubeErrorMessage(error));
+              let hint = '';
+              if (isApiServerUnavailable(error))
+                hint = `; ${apiServerUnavailableHint(cluster.name)}`;
+              else if (/conflict/i.test(message))
+                hint =
+                  '; another field manager owns these fields: set force: true to take them over';
               throw new Error(
-                `kubernetes:apply: ${describeObject(
-                  obj,
-                )} failed: ${message}${hint}`,
+                `kubernetes:apply: ${describeObject(obj)} in cluster "${
+                  cluster.name
+                }" failed: ${message}${hint}`,
               );
             }
           },
@@ -303,10 +310,15 @@ export function createKubernetesApplyAction(options: ClusterActionsOptions) {
         try {
           namespaced = await api.isNamespaced(obj.apiVersion, obj.kind);
         } catch (error) {
+          throwIfAborted(signal);
           throw new Error(
-            `kubernetes:apply: ${describeObject(obj)}: ${kubeErrorMessage(
-              error,
-            )}`,
+            `kubernetes:apply: ${describeObject(obj)} in cluster "${
+              cluster.name
+            }": ${cluster.secrets.redact(kubeErrorMessage(error))}${
+              isApiServerUnavailable(error)
+                ? `; ${apiServerUnavailableHint(cluster.name)}`
+                : ''
+            }`,
           );
         }
         if (namespaced) {
