@@ -31,13 +31,14 @@ describe('WalgBackups against the GCS emulator', () => {
   beforeAll(async () => {
     await storage.createBucket(bucketName);
     await writeWalgLayout(storage.bucket(bucketName), layout);
-  }, 120_000);
+    // ~5,000 uploads: minutes when the machine is shared with other suites.
+  }, 600_000);
 
   afterAll(async () => {
     await storage.bucket(bucketName).deleteFiles({ force: true });
     await storage.bucket(bucketName).delete();
     transport.restore();
-  }, 120_000);
+  }, 600_000);
 
   it('reads every backup, its metadata and the delta chains', async () => {
     const requests: string[] = [];
