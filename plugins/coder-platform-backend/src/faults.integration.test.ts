@@ -176,6 +176,28 @@ describe('coder-platform backend with faulty upstreams', () => {
       },
     );
 
+    it('while a request hangs on it, every other route is served', async () => {
+      const server = await backend();
+      const proxy = proxied.proxies[route.upstream];
+      proxy.fault(route.faulted, 'hang');
+      const hung = proxy.next(r => r.fault === 'hang');
+      const pending = get(server, route.path).then(r => r);
+      await hung;
+      // The faulted request is still waiting on its upstream here.
+      const others = await Promise.all([
+        request(server).get('/api/coder-platform/clusters'),
+        ...ROUTES.filter(r => r.upstream !== route.upstream).map(r =>
+          get(server, r.path),
+        ),
+      ]);
+      expect(others.map(o => o.status)).toEqual(others.map(() => 200));
+      const answer = await pending;
+      expect(answer.status).toBe(503);
+      expect(answer.body.error.message).toMatch(
+        new RegExp(`^${route.upstream} of cluster dev is unavailable`),
+      );
+    });
+
     it.each(FAULTS.map(f => [f.kind, f] as const))(
       'cached before, %s: the last good value, stale, with the error naming the upstream',
       async (_kind, fault) => {
