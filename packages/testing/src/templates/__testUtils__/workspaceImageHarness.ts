@@ -149,6 +149,11 @@ export async function startWorkspaceImageBackend(config: Record<string, any>) {
   const dir = await mkdtemp(path.join(tmpdir(), 'workspace-image-catalog-'));
   const clusterFile = path.join(dir, 'cluster.yaml');
   await writeFile(clusterFile, stringify(clusterResource));
+  // The same template without the form's checks, as anyone may register one.
+  const unchecked = templateWithoutFormChecks();
+  unchecked.metadata.name = 'workspace-image-unchecked';
+  const uncheckedFile = path.join(dir, 'unchecked-template.yaml');
+  await writeFile(uncheckedFile, stringify(unchecked));
   const backend = await startTestBackend({
     features: [
       scaffolderPlugin,
@@ -165,6 +170,7 @@ export async function startWorkspaceImageBackend(config: Record<string, any>) {
             ],
             locations: [
               { type: 'file', target: clusterFile },
+              { type: 'file', target: uncheckedFile },
               {
                 type: 'file',
                 target: path.join(WORKSPACE_IMAGE_DIR, 'template.yaml'),
