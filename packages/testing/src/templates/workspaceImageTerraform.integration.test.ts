@@ -23,6 +23,8 @@ describe('the workspace Coder template under terraform (peers mirror)', () => {
     'PEERS_TERRAFORM_BIN',
     'PEERS_TERRAFORM_CLI_CONFIG',
     'PEERS_TERRAFORM_VERSION',
+    // written since the mirror holds hashicorp/kubernetes too
+    'PEERS_TERRAFORM_KUBERNETES_PROVIDER',
   ]);
   let dir: string;
 
@@ -98,6 +100,7 @@ describe('the workspace Coder template under terraform (peers mirror)', () => {
     expect(lock).toMatch(
       /provider "registry.terraform.io\/coder\/coder" \{\n\s+version\s+= "2\.20\.0"/,
     );
+    expect(peer.PEERS_TERRAFORM_KUBERNETES_PROVIDER).toBe('1.13.4');
     expect(lock).toMatch(
       /provider "registry.terraform.io\/hashicorp\/kubernetes" \{\n\s+version\s+= "1\.13\.4"/,
     );
