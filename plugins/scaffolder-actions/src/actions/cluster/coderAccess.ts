@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { CoderTarget } from '@coder-platform/plugin-coder-platform-node';
+import {
+  CoderApiError,
+  CoderTarget,
+} from '@coder-platform/plugin-coder-platform-node';
 import { ClusterActionsOptions, resolveCluster } from './clusterAccess';
 
 /** The Coder deployment of the cluster a template named: its URL comes from the model, never from input. */
@@ -20,4 +23,20 @@ export async function resolveCoder(
     );
   });
   return { target, cluster: resolved };
+}
+
+/**
+ * `; the Coder of cluster "x" is unavailable …; run the task again …` when
+ * Coder answered 429/5xx or the connection failed, else ''.
+ */
+export function coderUnavailableHint(cluster: string, error: unknown): string {
+  const status = (error as { status?: number })?.status;
+  const message = (error as Error)?.message ?? '';
+  const unavailable =
+    error instanceof CoderApiError
+      ? status === 429 || (status ?? 0) >= 500
+      : /fetch failed|terminated|socket|ECONN|timed? ?out|abort/i.test(message);
+  return unavailable
+    ? `; the Coder of cluster "${cluster}" is unavailable or not reachable (already retried): run the task again once it answers`
+    : '';
 }

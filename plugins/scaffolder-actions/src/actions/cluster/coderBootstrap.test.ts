@@ -65,7 +65,7 @@ describe('coder:bootstrap (Coder contract server, stand-in API server)', () => {
         }),
       ),
     ).rejects.toThrow(
-      `coder:bootstrap: logging in as admin@example.com at ${coder.url} failed: HTTP 401: Incorrect email or password.`,
+      `coder:bootstrap: logging in as admin@example.com at ${coder.url} (cluster "dev") failed: HTTP 401: Incorrect email or password.`,
     );
   });
 });

@@ -5,7 +5,7 @@ import {
   CoderClient,
 } from '@coder-platform/plugin-coder-platform-node';
 import { ClusterActionsOptions, fieldManager } from './clusterAccess';
-import { resolveCoder } from './coderAccess';
+import { coderUnavailableHint, resolveCoder } from './coderAccess';
 import { examples } from './coderBootstrap.examples';
 import { clusterInput, targetSecretInput } from './inputProperties';
 import { applySecret, ObjectApi } from './kubernetes';
@@ -97,11 +97,13 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
       const api = ObjectApi.create(await cluster.kubeConfig());
       const wrap = (what: string) => (error: unknown) => {
         throw new Error(
-          `coder:bootstrap: ${what} at ${url} failed: ${cluster.secrets.redact(
+          `coder:bootstrap: ${what} at ${url} (cluster "${
+            cluster.name
+          }") failed: ${cluster.secrets.redact(
             error instanceof CoderApiError
               ? `HTTP ${error.status}: ${error.coderMessage}`
               : (error as Error).message,
-          )}`,
+          )}${coderUnavailableHint(cluster.name, error)}`,
         );
       };
 

@@ -168,7 +168,7 @@ describe('coder:template:push against the Coder contract server', () => {
     [
       { sessionToken: { taskSecret: 'coderSessionToken' } },
       { coderSessionToken: 'bad-token' },
-      'reading template "devbox" failed: HTTP 401: Invalid API key.',
+      'reading template "devbox" in cluster "dev" failed: HTTP 401: Invalid API key.',
     ],
   ])('rejects %j %j naming the problem', async (extra, secrets, message) => {
     const ctx = mockContext(input(extra), {

@@ -9,7 +9,7 @@ import {
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { ClusterActionsOptions } from './clusterAccess';
-import { resolveCoder } from './coderAccess';
+import { coderUnavailableHint, resolveCoder } from './coderAccess';
 import { examples } from './coderTemplatePush.examples';
 import { clusterInput } from './inputProperties';
 import { tarTemplateDirectory } from './templateArchive';
@@ -211,8 +211,11 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
               }`
             : (error as Error).message;
         throw new Error(
-          `coder:template:push: ${what} failed: ${cluster.secrets.redact(
-            message,
+          `coder:template:push: ${what} in cluster "${
+            cluster.name
+          }" failed: ${cluster.secrets.redact(message)}${coderUnavailableHint(
+            cluster.name,
+            error,
           )}`,
         );
       };

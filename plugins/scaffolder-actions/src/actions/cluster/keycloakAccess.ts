@@ -91,3 +91,18 @@ export function retryKeycloak<T>(
 ): Promise<T> {
   return withRetry(fn, isTransientKeycloakError, { signal });
 }
+
+/**
+ * `; Keycloak of cluster "x" is unavailable …; run the task again …` when
+ * the failure is Keycloak's (429, 5xx) or the connection's, else ''.
+ */
+export function keycloakUnavailableHint(
+  cluster: string,
+  error: unknown,
+): string {
+  const message = (error as Error)?.message ?? '';
+  return isTransientKeycloakError(error) ||
+    /fetch failed|terminated|socket|ECONN/i.test(message)
+    ? `; the Keycloak of cluster "${cluster}" is unavailable or not reachable (already retried): run the task again once it answers`
+    : '';
+}

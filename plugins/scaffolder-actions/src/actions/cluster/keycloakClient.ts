@@ -4,6 +4,7 @@ import { clusterInput, targetSecretInput } from './inputProperties';
 import {
   connectClusterKeycloak,
   keycloakErrorMessage,
+  keycloakUnavailableHint,
   retryKeycloak,
 } from './keycloakAccess';
 import { assertRedirectUris } from './redirectUris';
@@ -206,7 +207,7 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
         throw new Error(
           `keycloak:client: ${what} ${where} failed: ${cluster.secrets.redact(
             keycloakErrorMessage(error),
-          )}`,
+          )}${keycloakUnavailableHint(cluster.name, error)}`,
         );
       };
 

@@ -5,6 +5,7 @@ import { clusterInput } from './inputProperties';
 import {
   connectClusterKeycloak,
   keycloakErrorMessage,
+  keycloakUnavailableHint,
   retryKeycloak,
 } from './keycloakAccess';
 import { examples } from './keycloakRealm.examples';
@@ -229,7 +230,7 @@ export function createKeycloakRealmAction(options: ClusterActionsOptions) {
         throw new Error(
           `keycloak:realm: ${what} ${where} failed: ${cluster.secrets.redact(
             keycloakErrorMessage(error),
-          )}`,
+          )}${keycloakUnavailableHint(cluster.name, error)}`,
         );
       };
       const read = () =>
