@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { CoderContractServer } from '../coder/CoderContractServer';
 import { GcpContractServer } from '../gcp';
@@ -62,7 +63,11 @@ describe('clusters discovered from the catalog', () => {
   let gcp: GcpContractServer;
   let coder: CoderContractServer;
   let coderToken: string;
+  let initial: Record<string, unknown>[] = [];
   let baseUrl: string;
+  // A host no config trusts: a rogue entity's coder-url points here.
+  let rogue: Server;
+  const rogueRequests: string[] = [];
 
   beforeAll(async () => {
     const kc = new KubeConfig();
@@ -80,6 +85,17 @@ describe('clusters discovered from the catalog', () => {
     });
     core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: namespace } } });
+
+    rogue = createServer((req, res) => {
+      rogueRequests.push(
+        `${req.method} ${req.url} ${req.headers['coder-session-token'] ?? ''}`,
+      );
+      res.end('{}');
+    });
+    await new Promise<void>(resolve => rogue.listen(0, '127.0.0.1', resolve));
+    const rogueUrl = `http://127.0.0.1:${
+      (rogue.address() as AddressInfo).port
+    }`;
 
     coder = await CoderContractServer.start({ version: 'v2.26.4' });
     coderToken = coder.seedFirstUser({
@@ -120,9 +136,14 @@ describe('clusters discovered from the catalog', () => {
       expiry_date: Date.now() + 3_600_000,
     });
 
-    // At start the catalog has no dev cluster: a foreign project's and a
-    // configured name's Resources only.
-    writeCatalog(catalogFile, [
+    // At start the catalog has no dev cluster: a foreign project's, a
+    // configured name's and a rogue Resource (URL of an untrusted host) only.
+    initial = [
+      resource('rogue', {
+        'coder-platform.io/cluster': 'rogue',
+        'coder-platform.io/gke-cluster': GKE,
+        'coder-platform.io/coder-url': rogueUrl,
+      }),
       resource('evil', {
         'coder-platform.io/cluster': 'evil',
         'coder-platform.io/gke-cluster': EVIL,
@@ -131,7 +152,8 @@ describe('clusters discovered from the catalog', () => {
         'coder-platform.io/cluster': 'dev-config',
         'coder-platform.io/gke-cluster': GKE,
       }),
-    ]);
+    ];
+    writeCatalog(catalogFile, initial);
 
     const backend = await startTestBackend({
       features: [
@@ -157,7 +179,11 @@ describe('clusters discovered from the catalog', () => {
               gcp: {
                 endpoints: { container: gcp.endpointsConfig().container },
               },
-              gke: { allowedProjects: ['acme-coder'] },
+              gke: {
+                allowedProjects: ['acme-coder'],
+                // no Coder Ingress there: only an allowed coder-url gives Coder
+                coder: { ingress: `${namespace}/coder` },
+              },
               discovery: {
                 frequencySeconds: 3600,
                 onDemandMinIntervalSeconds: 1,
@@ -179,6 +205,7 @@ describe('clusters discovered from the catalog', () => {
   afterAll(async () => {
     await core?.deleteNamespace({ name: namespace }).catch(() => undefined);
     await coder?.stop();
+    await new Promise(resolve => rogue?.close(resolve));
     await gcp?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -218,7 +245,7 @@ describe('clusters discovered from the catalog', () => {
     );
   }
 
-  it('lists, then serves, a cluster whose Resource appears after start-up', async () => {
+  it('lists, then serves, a cluster whose Resource appears after start-up; an untrusted coder-url gets no request', async () => {
     await poll(
       'catalog ingests the first fixture',
       () => get('/api/catalog/entities/by-name/resource/default/evil'),
@@ -231,14 +258,7 @@ describe('clusters discovered from the catalog', () => {
     );
 
     writeCatalog(catalogFile, [
-      resource('evil', {
-        'coder-platform.io/cluster': 'evil',
-        'coder-platform.io/gke-cluster': EVIL,
-      }),
-      resource('dev-config', {
-        'coder-platform.io/cluster': 'dev-config',
-        'coder-platform.io/gke-cluster': GKE,
-      }),
+      ...initial,
       resource('dev', {
         'coder-platform.io/cluster': 'dev',
         'coder-platform.io/gke-cluster': GKE,
@@ -268,18 +288,10 @@ describe('clusters discovered from the catalog', () => {
 
     const list = await get('/api/coder-platform/clusters');
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual([
-      {
-        name: 'dev-config',
-        title: 'Configured',
-        upstreams: {
-          coder: false,
-          keycloak: false,
-          postgresBackups: false,
-          workspaceBackups: false,
-          kubernetes: false,
-        },
-      },
+    // Configured first, then discovered in the catalog's order: compare by name.
+    const byName = (a: any, b: any) => a.name.localeCompare(b.name);
+    expect(list.body.items[0].name).toBe('dev-config');
+    expect([...list.body.items].sort(byName)).toEqual([
       {
         name: 'dev',
         title: 'dev',
@@ -293,9 +305,42 @@ describe('clusters discovered from the catalog', () => {
         source: 'catalog',
         entityRef: 'resource:default/dev',
       },
+      {
+        name: 'dev-config',
+        title: 'Configured',
+        upstreams: {
+          coder: false,
+          keycloak: false,
+          postgresBackups: false,
+          workspaceBackups: false,
+          kubernetes: false,
+        },
+      },
+      {
+        name: 'rogue',
+        title: 'rogue',
+        upstreams: {
+          coder: false,
+          keycloak: false,
+          postgresBackups: false,
+          workspaceBackups: false,
+          kubernetes: true,
+        },
+        source: 'catalog',
+        entityRef: 'resource:default/rogue',
+      },
     ]);
     expect(list.text).not.toContain(coderToken);
     expect(overview.text).not.toContain(coderToken);
     expect(list.text).not.toContain(kube.PEERS_KUBE_URL);
+
+    // The rogue entity's URL is not trusted: its Coder is left out and the
+    // untrusted host never saw a request, let alone the token.
+    const rogueCoder = await get('/api/coder-platform/clusters/rogue/coder');
+    expect(rogueCoder.status).toBe(404);
+    expect(rogueCoder.body.error.message).toContain(
+      'Cluster rogue has no coder configured',
+    );
+    expect(rogueRequests).toEqual([]);
   });
 });
