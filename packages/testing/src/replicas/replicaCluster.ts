@@ -28,6 +28,14 @@ export interface ReplicaOptions {
   cacheNamespace: string;
   /** The `coderPlatform` block. */
   coderPlatform: Record<string, unknown>;
+  /** Backend entry file (default `src/replicas/replicaBackend.ts` of this package). */
+  entry?: string;
+  /** Further top-level app-config keys (e.g. `scaffolder`). */
+  config?: Record<string, unknown>;
+  /** Path that answers 200 once the backend is up (default `/api/coder-platform/clusters`). */
+  readyPath?: string;
+  /** Extra environment variables of the process. */
+  env?: Record<string, string>;
 }
 
 export const REPLICA_ACCESS_TOKEN = randomBytes(24).toString('hex');
@@ -94,6 +102,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       },
       permission: { enabled: false },
       coderPlatform: options.coderPlatform,
+      ...options.config,
     }),
     { mode: 0o600 },
   );
@@ -105,14 +114,19 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     [
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      packageFile('src/replicas/replicaBackend.ts'),
+      options.entry ?? packageFile('src/replicas/replicaBackend.ts'),
       '--config',
       configFile,
     ],
     {
       cwd: root,
       stdio: ['ignore', log, log],
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        ...options.env,
+      },
     },
   );
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -156,7 +170,9 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       );
     }
     try {
-      const { status } = await get('/api/coder-platform/clusters');
+      const { status } = await get(
+        options.readyPath ?? '/api/coder-platform/clusters',
+      );
       if (status === 200) return replica;
     } catch {
       /* not listening yet */

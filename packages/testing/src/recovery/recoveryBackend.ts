@@ -1,0 +1,86 @@
+/*
+ * A backend that runs software templates as production does, started as its
+ * own process by the task recovery tests so that a restart is a real one
+ * (SIGKILL, then a new process on the same PostgreSQL database):
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs \
+ *     packages/testing/src/recovery/recoveryBackend.ts --config <file>
+ *
+ * The real scaffolder backend (backend-defaults: PostgreSQL database,
+ * database-backed task store, heartbeat and recovery loop), every action of
+ * our actions module (the factories it registers), and a catalog that
+ * serves the templates named in `recoveryTest.templateFiles`. The one
+ * difference from packages/backend: the actions' Google identity is the
+ * access token in `recoveryTest.accessToken` (the GCP contract servers
+ * accept it), given through the factories' documented `authClient` option.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  createClusterActions,
+  createGcpActions,
+  createWorkspaceActions,
+} from '@coder-platform/plugin-scaffolder-backend-module-coder-platform';
+import { googleAuthLibrary } from 'google-gax';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+const actions = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'coder-platform-recovery-test',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ scaffolder, config }) {
+        const authClient = new googleAuthLibrary.OAuth2Client({
+          transporterOptions: { fetchImplementation: globalThis.fetch as any },
+        });
+        authClient.setCredentials({
+          access_token: config.getString('recoveryTest.accessToken'),
+          expiry_date: Date.now() + 24 * 3_600_000,
+        });
+        scaffolder.addActions(
+          ...createGcpActions({ config, authClient }),
+          ...createClusterActions({ config, authClient }),
+          ...createWorkspaceActions(),
+        );
+      },
+    });
+  },
+});
+
+/** The templates as catalog entities (the catalog would add the namespace). */
+const catalog = createServiceFactory({
+  service: catalogServiceRef,
+  deps: { config: coreServices.rootConfig },
+  factory: ({ config }) =>
+    new InMemoryCatalogClient({
+      entities: config
+        .getStringArray('recoveryTest.templateFiles')
+        .map(file => {
+          const entity = parse(readFileSync(file, 'utf8'));
+          entity.metadata.namespace ??= 'default';
+          return entity;
+        }),
+    }),
+});
+
+const backend = createBackend();
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(actions);
+backend.add(catalog);
+backend.start().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(`recovery backend failed to start: ${error?.message ?? error}`);
+  process.exit(1);
+});

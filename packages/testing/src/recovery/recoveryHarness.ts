@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { GcpContractServer } from '../gcp';
+import { requirePeer } from '../peers/peersEnv';
+import {
+  Replica,
+  REPLICA_ACCESS_TOKEN,
+  startReplica,
+} from '../replicas/replicaCluster';
+import { StorageSplitProxy } from './StorageSplitProxy';
+
+/** The project the contract servers hold and the GKE model trusts. */
+export const RECOVERY_PROJECT = 'acme-coder';
+
+const CONTRACT_TOKEN = `contract-${randomBytes(8).toString('hex')}`;
+
+/** One event of `GET /api/scaffolder/v2/tasks/:id/events`. */
+export interface TaskEvent {
+  type: 'log' | 'completion' | 'cancelled' | 'recovered';
+  body: {
+    message?: string;
+    stepId?: string;
+    status?: string;
+    [k: string]: any;
+  };
+}
+
+/**
+ * A scaffolder backend process (`recoveryBackend.ts`) that can be killed and
+ * started again on the same PostgreSQL database, with the GCP contract
+ * servers of this test process behind `coderPlatform.gcp.endpoints`.
+ */
+export class RecoveryBackends {
+  readonly gcp = new GcpContractServer({ pollsToComplete: 2 });
+  private storage?: StorageSplitProxy;
+  private readonly databasePrefix = `recovery_${randomBytes(4).toString(
+    'hex',
+  )}_`;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'recovery-'));
+  private count = 0;
+  current?: Replica;
+
+  constructor(
+    private readonly options: {
+      templateFiles: string[];
+      /** `scaffolder.taskRecovery.staleTimeout` in seconds. */
+      staleTimeoutSeconds: number;
+    },
+  ) {}
+
+  /**
+   * Starts the GCP contract servers, and the Cloud Storage endpoint: buckets
+   * on the GCS emulator peer, their IAM policies on the contract server.
+   */
+  async startContractServers() {
+    const { PEERS_GCS_URL } = requirePeer('gcs', ['PEERS_GCS_URL']);
+    await this.gcp.start();
+    this.storage = await new StorageSplitProxy(this.gcp, PEERS_GCS_URL).start();
+  }
+
+  /** Starts a new backend process (the previous one must be dead). */
+  async startBackend(): Promise<Replica> {
+    // The REST contract server's self-signed certificate, trusted by the child.
+    const caFile = join(this.dir, 'contract-ca.pem');
+    writeFileSync(caFile, this.gcp.rest.certificate);
+    this.count += 1;
+    this.current = await startReplica({
+      name: `scaffolder-${this.count}`,
+      databasePrefix: this.databasePrefix,
+      cacheNamespace: this.databasePrefix,
+      entry: resolvePackagePath(
+        '@coder-platform/testing',
+        'src/recovery/recoveryBackend.ts',
+      ),
+      readyPath: '/api/scaffolder/v2/actions',
+      env: { NODE_EXTRA_CA_CERTS: caFile },
+      config: {
+        scaffolder: {
+          taskRecovery: {
+            enabled: true,
+            staleTimeout: { seconds: this.options.staleTimeoutSeconds },
+          },
+        },
+        recoveryTest: {
+          accessToken: CONTRACT_TOKEN,
+          templateFiles: this.options.templateFiles,
+        },
+      },
+      coderPlatform: {
+        gcp: {
+          projectId: RECOVERY_PROJECT,
+          endpoints: {
+            ...this.gcp.endpointsConfig(),
+            storage: this.storage!.endpoint(),
+          },
+          operations: { pollIntervalMs: 50, timeoutMinutes: 2 },
+          retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
+        },
+        gke: { allowedProjects: [RECOVERY_PROJECT] },
+      },
+    });
+    return this.current;
+  }
+
+  private async request(method: string, path: string, body?: unknown) {
+    const replica = this.current;
+    if (!replica) throw new Error('no backend process started');
+    const res = await fetch(`${replica.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${REPLICA_ACCESS_TOKEN}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok)
+      throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return JSON.parse(text);
+  }
+
+  /** `POST /v2/tasks`: a real task of a template the catalog serves. */
+  async createTask(templateRef: string, values: Record<string, unknown>) {
+    const { id } = await this.request('POST', '/api/scaffolder/v2/tasks', {
+      templateRef,
+      values,
+    });
+    return id as string;
+  }
+
+  async task(id: string): Promise<{ status: string; [k: string]: any }> {
+    return this.request('GET', `/api/scaffolder/v2/tasks/${id}`);
+  }
+
+  /** The task's events (since its last recovery, as the scaffolder trims them). */
+  async events(id: string): Promise<TaskEvent[]> {
+    return this.request('GET', `/api/scaffolder/v2/tasks/${id}/events`);
+  }
+
+  /**
+   * How the task ended: its status, and for a failure the messages of the
+   * completion event and of the step that failed.
+   */
+  async outcome(id: string): Promise<{ status: string; failure?: string[] }> {
+    const { status } = await this.task(id);
+    if (status === 'completed') return { status };
+    const events = await this.events(id);
+    const failed = events.find(e => e.body.status === 'failed')?.body.stepId;
+    return {
+      status,
+      failure: events
+        .filter(
+          e => e.type === 'completion' || (failed && e.body.stepId === failed),
+        )
+        .map(e => `${e.body.stepId ?? e.type}: ${e.body.message}`),
+    };
+  }
+
+  /** Polls until the task is completed, failed or cancelled. */
+  async waitForEnd(id: string, timeoutMs = 180_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const task = await this.task(id);
+      if (['completed', 'failed', 'cancelled'].includes(task.status))
+        return task;
+      if (Date.now() > deadline)
+        throw new Error(
+          `task ${id} still ${task.status} after ${
+            timeoutMs / 1000
+          } s; log:\n${this.log()}`,
+        );
+      await new Promise(r => setTimeout(r, 500));
+    }
+  }
+
+  /** The last part of the current process's log (for failure messages). */
+  log(): string {
+    return this.current
+      ? readFileSync(this.current.logFile, 'utf8').slice(-4000)
+      : '';
+  }
+
+  async stop() {
+    await this.current?.kill();
+    await this.storage?.stop();
+    await this.gcp.stop();
+  }
+}
+
+/** Step ids the log events say ran (a "processing" status), in order. */
+export function stepsRun(events: TaskEvent[]): string[] {
+  return events
+    .filter(e => e.type === 'log' && e.body.status === 'processing')
+    .map(e => e.body.stepId!)
+    .filter((id, i, all) => all.indexOf(id) === i);
+}
+
+/** Step ids skipped because a previous run of the task completed them. */
+export function stepsSkippedAsCompleted(events: TaskEvent[]): string[] {
+  return events
+    .filter(
+      e =>
+        e.type === 'log' &&
+        /^Skipping step \S+ because it was already completed/.test(
+          e.body.message ?? '',
+        ),
+    )
+    .map(e => e.body.stepId!);
+}
