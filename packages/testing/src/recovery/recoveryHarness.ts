@@ -41,6 +41,7 @@ export class RecoveryBackends {
   )}_`;
   private readonly dir = mkdtempSync(join(tmpdir(), 'recovery-'));
   private count = 0;
+  private killAt?: { rpc: string; replica: Replica };
   current?: Replica;
 
   constructor(
@@ -58,7 +59,27 @@ export class RecoveryBackends {
   async startContractServers() {
     const { PEERS_GCS_URL } = requirePeer('gcs', ['PEERS_GCS_URL']);
     await this.gcp.start();
+    const enter = this.gcp.calls.enter.bind(this.gcp.calls);
+    this.gcp.calls.enter = (rpc: string) => {
+      if (this.killAt?.rpc === rpc) {
+        this.killAt.replica.process.kill('SIGKILL');
+        this.killAt = undefined;
+      }
+      enter(rpc);
+    };
     this.storage = await new StorageSplitProxy(this.gcp, PEERS_GCS_URL).start();
+  }
+
+  /**
+   * SIGKILLs the current backend process when `rpc` next reaches a contract
+   * server: the call is still served (the mutation is applied), but the
+   * backend dies before the answer arrives. Resolves once it has exited.
+   */
+  killOn(rpc: string): Promise<void> {
+    const replica = this.current;
+    if (!replica) throw new Error('no backend process started');
+    this.killAt = { rpc, replica };
+    return new Promise(done => replica.process.once('exit', () => done()));
   }
 
   /** Starts a new backend process (the previous one must be dead). */
@@ -190,12 +211,18 @@ export class RecoveryBackends {
   }
 }
 
-/** Step ids the log events say ran (a "processing" status), in order. */
+/**
+ * Step ids the log events say ran (a "processing" status), in order; a step
+ * whose `if:` was falsy also starts processing, then says "skipped".
+ */
 export function stepsRun(events: TaskEvent[]): string[] {
+  const skipped = new Set(
+    events.filter(e => e.body.status === 'skipped').map(e => e.body.stepId),
+  );
   return events
     .filter(e => e.type === 'log' && e.body.status === 'processing')
     .map(e => e.body.stepId!)
-    .filter((id, i, all) => all.indexOf(id) === i);
+    .filter((id, i, all) => all.indexOf(id) === i && !skipped.has(id));
 }
 
 /** Step ids skipped because a previous run of the task completed them. */

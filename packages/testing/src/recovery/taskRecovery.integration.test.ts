@@ -1,11 +1,12 @@
 /*
  * Task recovery of the long templates: a real scaffolder backend process on
  * the PostgreSQL peer runs gcp-project-bootstrap against the GCP contract
- * servers, is SIGKILLed while a step's mutation is in flight (the contract
- * server applies it, the answer never arrives), and a new process on the
- * same database recovers the task (scaffolder.taskRecovery, the template's
- * EXPERIMENTAL_recovery startOver): completed steps are skipped, the step in
- * flight runs again, and no mutating call is made twice.
+ * servers (buckets on the GCS emulator peer), is SIGKILLed while a step's
+ * call is in flight (the contract server serves it, the answer never
+ * arrives), and a new process on the same database recovers the task
+ * (scaffolder.taskRecovery, the template's EXPERIMENTAL_recovery startOver):
+ * completed steps are skipped, the step in flight runs again, and no
+ * mutating call is made twice.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -20,14 +21,12 @@ import {
 jest.setTimeout(600_000);
 
 const TEMPLATE = 'template:default/gcp-project-bootstrap';
-/** The mutation the backend dies in: the automation account's project roles. */
-const KILL_AT = 'resourcemanager.SetIamPolicy';
 
 /** The GCS emulator keeps buckets between runs: names unique per run. */
 const RUN = randomBytes(3).toString('hex');
 const bucket = (suffix: string) => `coder-storage-${suffix}-${RUN}`;
 
-const values = (suffix: string, projectId = RECOVERY_PROJECT) => ({
+const values = (suffix: string, projectId: string) => ({
   projectId,
   region: 'europe-west3',
   domainName: `${suffix}.spaces.example.com`,
@@ -38,14 +37,6 @@ const values = (suffix: string, projectId = RECOVERY_PROJECT) => ({
   storageAccount: `${suffix}-storage`,
 });
 
-/** Mutating RPCs and how often each was called. */
-function mutationCounts(backends: RecoveryBackends): Record<string, number> {
-  const all = backends.gcp.calls.byRpc();
-  return Object.fromEntries(
-    backends.gcp.calls.mutations().map(rpc => [rpc, all[rpc]]),
-  );
-}
-
 describe('scaffolder task recovery after a backend restart', () => {
   const backends = new RecoveryBackends({
     templateFiles: [
@@ -53,25 +44,63 @@ describe('scaffolder task recovery after a backend restart', () => {
     ],
     staleTimeoutSeconds: 3,
   });
+  /** Mutating RPCs and how often each was called since the last reset. */
+  const mutationCounts = (): Record<string, number> => {
+    const all = backends.gcp.calls.byRpc();
+    return Object.fromEntries(
+      backends.gcp.calls.mutations().map(rpc => [rpc, all[rpc]]),
+    );
+  };
+  /** The mutations one uninterrupted run of the template makes. */
+  let oneRun: Record<string, number>;
+
+  /**
+   * Creates a task, kills the backend when `killAt` arrives, starts a new
+   * backend process and waits until the recovered task ends.
+   */
+  const interruptedRun = async (
+    killAt: string,
+    suffix: string,
+    projectId: string,
+  ) => {
+    backends.gcp.calls.reset();
+    const died = backends.killOn(killAt);
+    const taskId = await backends.createTask(
+      TEMPLATE,
+      values(suffix, projectId),
+    );
+    await died;
+    const atKill = mutationCounts();
+    // The new process recovers the task once its heartbeat is older than
+    // staleTimeout (its recovery loop looks every 10 s).
+    await backends.startBackend();
+    await backends.waitForEnd(taskId);
+    const events = await backends.events(taskId);
+    const figures = {
+      killedAt: killAt,
+      mutationsBeforeKill: atKill,
+      mutationsTotal: mutationCounts(),
+      stepsSkippedAsCompleted: stepsSkippedAsCompleted(events),
+      stepsRunAfterRecovery: stepsRun(events),
+      allCalls: backends.gcp.calls.byRpc(),
+    };
+    // eslint-disable-next-line no-console
+    console.log(`resumed run: ${JSON.stringify(figures, null, 2)}`);
+    return { taskId, events, ...figures };
+  };
 
   beforeAll(async () => {
     await backends.startContractServers();
     // Buckets are created on the GCS emulator; their IAM policies live on
     // the contract server, which answers them for buckets it knows.
-    backends.gcp.rest.storage.addBucket(bucket('ref'));
-    backends.gcp.rest.storage.addBucket(bucket('rec'));
+    for (const s of ['ref', 'rec', 'op'])
+      backends.gcp.rest.storage.addBucket(bucket(s));
     // The template enables IAM Credentials too (a real API the contract
     // server's list of services lacks).
     backends.gcp.grpc.knownServices.add('iamcredentials.googleapis.com');
     await backends.startBackend();
-  });
 
-  afterAll(async () => {
-    await backends.stop();
-  });
-
-  it('resumes gcp-project-bootstrap killed mid-step and completes it with every mutation made once', async () => {
-    // An uninterrupted run (its own project) gives the mutations one run makes.
+    // An uninterrupted run (its own project) gives the mutations of one run.
     const referenceId = await backends.createTask(
       TEMPLATE,
       values('ref', 'acme-reference'),
@@ -80,86 +109,100 @@ describe('scaffolder task recovery after a backend restart', () => {
     expect(await backends.outcome(referenceId)).toEqual({
       status: 'completed',
     });
-    const oneRun = mutationCounts(backends);
-    expect(oneRun).toEqual(expect.objectContaining({ [KILL_AT]: 1 }));
+    oneRun = mutationCounts();
+  });
 
-    // The interrupted run: SIGKILL when the project policy write arrives
-    // (the write is applied; the backend never hears back).
-    backends.gcp.calls.reset();
-    const first = backends.current!;
-    const died = new Promise(done => first.process.once('exit', done));
-    const enter = backends.gcp.calls.enter.bind(backends.gcp.calls);
-    let killed = false;
-    backends.gcp.calls.enter = (rpc: string) => {
-      if (rpc === KILL_AT && !killed) {
-        killed = true;
-        first.process.kill('SIGKILL');
-      }
-      enter(rpc);
-    };
-    const taskId = await backends.createTask(TEMPLATE, values('rec'));
-    await died;
-    const atKill = mutationCounts(backends);
+  afterAll(async () => {
+    await backends.stop();
+  });
 
-    // A new process on the same database recovers the task once its
-    // heartbeat is older than staleTimeout.
-    await backends.startBackend();
-    const task = await backends.waitForEnd(taskId);
-    expect(await backends.outcome(taskId)).toEqual({ status: 'completed' });
+  it('killed while a policy write is in flight: completed steps skipped, the step re-run, every mutation made once', async () => {
+    // The automation account's project roles: the account exists (its
+    // create checkpoint is saved), the policy write is applied upstream.
+    const killAt = 'resourcemanager.SetIamPolicy';
+    expect(oneRun).toEqual(expect.objectContaining({ [killAt]: 1 }));
+    const run = await interruptedRun(killAt, 'rec', RECOVERY_PROJECT);
 
-    const events = await backends.events(taskId);
+    expect(await backends.outcome(run.taskId)).toEqual({ status: 'completed' });
     // The scaffolder answers the events since the recovery (startOver).
-    expect(events[0]).toMatchObject({
+    expect(run.events[0]).toMatchObject({
       type: 'recovered',
       body: { recoverStrategy: 'startOver' },
     });
-    expect(stepsSkippedAsCompleted(events)).toEqual(['apis', 'bucket', 'zone']);
-    const rerun = stepsRun(events);
-    expect(rerun[0]).toBe('automation');
+    expect(run.stepsSkippedAsCompleted).toEqual(['apis', 'bucket', 'zone']);
+    expect(run.stepsRunAfterRecovery[0]).toBe('automation');
+    expect(run.mutationsBeforeKill).toEqual(
+      expect.objectContaining({ [killAt]: 1 }),
+    );
+    // Calls made twice: none.
+    expect(run.mutationsTotal).toEqual(oneRun);
 
-    // Calls made twice: none. The resumed task made exactly the mutations
-    // of one uninterrupted run.
-    const resumed = mutationCounts(backends);
-    const figures = {
-      mutationsBeforeKill: atKill,
-      mutationsTotal: resumed,
-      stepsSkipped: stepsSkippedAsCompleted(events),
-      stepsRun: rerun,
-      allCalls: backends.gcp.calls.byRpc(),
-    };
-    // eslint-disable-next-line no-console
-    console.log(`resumed run: ${JSON.stringify(figures, null, 2)}`);
-    expect(resumed).toEqual(oneRun);
-
-    // Each resource exists once, bound once.
+    // Each resource exists once, each role bound once.
+    const project = `projects/${RECOVERY_PROJECT}`;
     const accounts = [...backends.gcp.rest.serviceAccounts.keys()].filter(k =>
-      k.startsWith(`projects/${RECOVERY_PROJECT}/serviceAccounts/rec-`),
+      k.startsWith(`${project}/serviceAccounts/rec-`),
     );
     expect(accounts.sort()).toEqual(
       ['rec-automation', 'rec-dns', 'rec-storage'].map(
         a =>
-          `projects/${RECOVERY_PROJECT}/serviceAccounts/${a}@${RECOVERY_PROJECT}.iam.gserviceaccount.com`,
+          `${project}/serviceAccounts/${a}@${RECOVERY_PROJECT}.iam.gserviceaccount.com`,
       ),
     );
     expect(
-      [...backends.gcp.rest.zones.keys()].filter(
-        k =>
-          k ===
-          `projects/${RECOVERY_PROJECT}/managedZones/rec-spaces-example-com`,
+      backends.gcp.rest.zones.has(
+        `${project}/managedZones/rec-spaces-example-com`,
       ),
-    ).toHaveLength(1);
+    ).toBe(true);
     const member = `serviceAccount:rec-automation@${RECOVERY_PROJECT}.iam.gserviceaccount.com`;
-    const policy = backends.gcp.grpc.policies.get(
-      `projects/${RECOVERY_PROJECT}`,
+    const bindings = backends.gcp.grpc.policies.get(project)!.bindings;
+    expect(
+      [
+        'roles/compute.networkAdmin',
+        'roles/compute.securityAdmin',
+        'roles/container.admin',
+      ].map(role => ({
+        role,
+        bindings: bindings.filter(b => b.role === role).length,
+        member: bindings
+          .filter(b => b.role === role)
+          .flatMap(b => b.members)
+          .filter(m => m === member).length,
+      })),
+    ).toEqual(
+      [
+        'roles/compute.networkAdmin',
+        'roles/compute.securityAdmin',
+        'roles/container.admin',
+      ].map(role => ({ role, bindings: 1, member: 1 })),
     );
-    for (const role of [
-      'roles/compute.networkAdmin',
-      'roles/compute.securityAdmin',
-      'roles/container.admin',
-    ]) {
-      const bindings = policy!.bindings.filter(b => b.role === role);
-      expect(bindings).toHaveLength(1);
-      expect(bindings[0].members.filter(m => m === member)).toHaveLength(1);
-    }
+  });
+
+  it('killed while waiting on a long-running operation: the checkpoint resumes the same operation instead of enabling again', async () => {
+    // The APIs step has started BatchEnableServices and saved the
+    // operation's name in its checkpoint; the backend dies on the first
+    // poll, before the services are enabled.
+    const killAt = 'longrunning.GetOperation';
+    const run = await interruptedRun(killAt, 'op', 'acme-operation');
+
+    expect(await backends.outcome(run.taskId)).toEqual({ status: 'completed' });
+    expect(run.stepsSkippedAsCompleted).toEqual([]);
+    expect(run.stepsRunAfterRecovery[0]).toBe('apis');
+    expect(run.mutationsBeforeKill).toEqual({
+      'serviceusage.BatchEnableServices': 1,
+    });
+    // Calls made twice: none (the resumed step found the checkpoint).
+    expect(run.mutationsTotal).toEqual(oneRun);
+    expect(
+      [
+        ...backends.gcp.grpc.enabledServices.get('projects/acme-operation')!,
+      ].sort(),
+    ).toEqual([
+      'compute.googleapis.com',
+      'container.googleapis.com',
+      'dns.googleapis.com',
+      'iam.googleapis.com',
+      'iamcredentials.googleapis.com',
+      'storage.googleapis.com',
+    ]);
   });
 });
