@@ -1,7 +1,6 @@
 // The generic OAuth2 client lives in @backstage/core-app-api, which the app
 // reaches through @backstage/frontend-defaults but does not declare yet: the
 // dependency line needs a lockfile change (see the report of this change).
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { OAuth2 } from '@backstage/core-app-api';
 import {
   ApiBlueprint,
