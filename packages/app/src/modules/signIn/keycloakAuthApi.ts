@@ -1,6 +1,5 @@
-// The generic OAuth2 client lives in @backstage/core-app-api, which the app
-// reaches through @backstage/frontend-defaults but does not declare yet: the
-// dependency line needs a lockfile change (see the report of this change).
+// The generic OAuth2 client of @backstage/core-app-api talks to the backend's
+// oidc provider (Keycloak).
 import { OAuth2 } from '@backstage/core-app-api';
 import {
   ApiBlueprint,
