@@ -219,7 +219,7 @@ describe('kubernetes:apply against the local API server', () => {
     );
     const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, namespace: ${ns}}\ndata: {owner: backstage}`;
     await expect(run({ cluster: 'local', manifest })).rejects.toThrow(
-      /ConfigMap .*\/shared failed: HTTP 409: .*conflict.*set force: true/i,
+      /ConfigMap .*\/shared in cluster "local" failed: HTTP 409: .*conflict.*set force: true/i,
     );
     const forced = await run({
       cluster: 'local',
