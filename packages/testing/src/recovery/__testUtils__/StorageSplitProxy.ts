@@ -1,7 +1,7 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import { AddressInfo } from 'node:net';
-import { GcpContractServer } from '../gcp';
+import { GcpContractServer } from '../../gcp';
 
 /**
  * One Cloud Storage endpoint for a backend under test that runs buckets on

@@ -4,12 +4,12 @@
  * (SIGKILL, then a new process on the same PostgreSQL database):
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     packages/testing/src/recovery/recoveryBackend.ts --config <file>
+ *     packages/testing/src/recovery/__testUtils__/recoveryBackend.ts --config <file>
  *
  * The real scaffolder backend (backend-defaults: PostgreSQL database,
  * database-backed task store, heartbeat and recovery loop), every action of
  * our actions module (the factories it registers), and a catalog that
- * serves the templates named in `recoveryTest.templateFiles`. The one
+ * serves the templates named in $RECOVERY_TEMPLATE_FILES (a JSON array). The one
  * difference from packages/backend: the actions' Google identity is the
  * access token in `recoveryTest.accessToken` (the GCP contract servers
  * accept it), given through the factories' documented `authClient` option.
@@ -18,10 +18,8 @@ import { createBackend } from '@backstage/backend-defaults';
 import {
   coreServices,
   createBackendModule,
-  createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   createClusterActions,
@@ -60,19 +58,14 @@ const actions = createBackendModule({
 });
 
 /** The templates as catalog entities (the catalog would add the namespace). */
-const catalog = createServiceFactory({
-  service: catalogServiceRef,
-  deps: { config: coreServices.rootConfig },
-  factory: ({ config }) =>
-    new InMemoryCatalogClient({
-      entities: config
-        .getStringArray('recoveryTest.templateFiles')
-        .map(file => {
-          const entity = parse(readFileSync(file, 'utf8'));
-          entity.metadata.namespace ??= 'default';
-          return entity;
-        }),
-    }),
+const catalog = catalogServiceMock.factory({
+  entities: JSON.parse(process.env.RECOVERY_TEMPLATE_FILES ?? '[]').map(
+    (file: string) => {
+      const entity = parse(readFileSync(file, 'utf8'));
+      entity.metadata.namespace ??= 'default';
+      return entity;
+    },
+  ),
 });
 
 const backend = createBackend();

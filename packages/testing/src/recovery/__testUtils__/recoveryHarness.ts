@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { GcpContractServer } from '../gcp';
-import { requirePeer } from '../peers/peersEnv';
+import { GcpContractServer } from '../../gcp';
+import { requirePeer } from '../../peers/peersEnv';
 import {
   Replica,
   REPLICA_ACCESS_TOKEN,
   startReplica,
-} from '../replicas/replicaCluster';
+} from '../../replicas/replicaCluster';
 import { StorageSplitProxy } from './StorageSplitProxy';
 
 /** The project the contract servers hold and the GKE model trusts. */
@@ -94,10 +94,13 @@ export class RecoveryBackends {
       cacheNamespace: this.databasePrefix,
       entry: resolvePackagePath(
         '@coder-platform/testing',
-        'src/recovery/recoveryBackend.ts',
+        'src/recovery/__testUtils__/recoveryBackend.ts',
       ),
       readyPath: '/api/scaffolder/v2/actions',
-      env: { NODE_EXTRA_CA_CERTS: caFile },
+      env: {
+        NODE_EXTRA_CA_CERTS: caFile,
+        RECOVERY_TEMPLATE_FILES: JSON.stringify(this.options.templateFiles),
+      },
       config: {
         scaffolder: {
           taskRecovery: {
@@ -107,7 +110,6 @@ export class RecoveryBackends {
         },
         recoveryTest: {
           accessToken: CONTRACT_TOKEN,
-          templateFiles: this.options.templateFiles,
         },
       },
       coderPlatform: {
