@@ -118,11 +118,10 @@ export class StorageIamRoutes {
         `No route for ${method} /storage/v1/${path}`,
       );
     const [, name, iam] = m;
-    const rpc = iam
-      ? method === 'GET'
-        ? 'buckets.getIamPolicy'
-        : 'buckets.setIamPolicy'
-      : 'buckets.get';
+    let rpc = 'buckets.get';
+    if (iam) {
+      rpc = method === 'GET' ? 'buckets.getIamPolicy' : 'buckets.setIamPolicy';
+    }
     enter(rpc);
     const bucket = this.buckets.get(name);
     if (!bucket)

@@ -145,9 +145,10 @@ describe('SummaryCache', () => {
     const down = failing('ECONNREFUSED');
     await expect(get(down, 'other')).rejects.toThrow();
     const back = jest.fn(async () => ({ n: 7 }));
-    await expect(get(back, 'other', { refresh: true })).resolves.toMatchObject(
-      { data: { n: 7 }, freshness: { stale: false } },
-    );
+    await expect(get(back, 'other', { refresh: true })).resolves.toMatchObject({
+      data: { n: 7 },
+      freshness: { stale: false },
+    });
     await expect(get(failing(), 'third')).rejects.toThrow(
       'keycloak of cluster dev is unavailable and nothing is cached: 401',
     );
