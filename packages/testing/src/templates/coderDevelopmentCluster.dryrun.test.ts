@@ -29,8 +29,10 @@ const GKE = 'projects/acme-coder/locations/europe-west3-c/clusters/dev-gke';
 /**
  * A dry run of a NEW cluster plans the Google Cloud part (network, address,
  * records, GKE, Workload Identity) on the contract servers; the in-cluster
- * actions then need the cluster itself (they read its endpoint from GKE), so
- * the dry run stops at the first of them, naming the cluster.
+ * actions find the cluster not created yet and log their plan. The backup
+ * guard then lists GCS, which this backend has no endpoint for, so the run
+ * stops there (the full run against the GCS emulator is
+ * coderDevelopmentCluster.planned.dryrun.integration.test.ts).
  */
 describe('coder-development-cluster through the scaffolder dry run', () => {
   let env: Awaited<ReturnType<typeof startDryRunBackend>>;
@@ -39,14 +41,16 @@ describe('coder-development-cluster through the scaffolder dry run', () => {
   });
   afterAll(() => env?.stop());
 
-  it('plans the infrastructure in dependency order from the form defaults, then needs the cluster', async () => {
+  it('plans the infrastructure in dependency order from the form defaults, then the in-cluster steps', async () => {
     const res = await env.dryRun(
       template,
       formValues(template.entity, values, secrets),
       secrets,
     );
     expect(res.status).toBe(500);
-    expect(res.body.error?.message).toBe(`GKE cluster ${GKE} does not exist`);
+    expect(res.body.error?.message).toMatch(
+      /^coder-platform:postgres:guard: listing backups at gs:\/\/coder-storage-spaces-example-com\/spilo\/dev\/main-postgres-db\/main\/wal\/14 failed: /,
+    );
 
     const started = startedSteps(res.pluginLog);
     expect(started.map(s => s.action)).toEqual([
@@ -55,7 +59,22 @@ describe('coder-development-cluster through the scaffolder dry run', () => {
       'gcp:dns:record-set',
       'gcp:gke:cluster',
       'gcp:iam:binding',
-      'helm:release',
+      'helm:release', // cert-manager
+      'kubernetes:apply', // issuer and certificate
+      'helm:release', // ingress-nginx
+      'helm:release', // postgres-operator
+      'kubernetes:apply', // wal-g settings, service account, storage class
+      'coder-platform:postgres:guard',
+    ]);
+    // Each in-cluster step planned against the cluster not created yet.
+    const planned = res.pluginLog.filter(l => l.includes('is not created yet'));
+    expect(planned).toEqual([
+      `cluster ${GKE} is not created yet: would install release cert-manager/cert-manager (cert-manager v1.17.4)`,
+      `cluster ${GKE} is not created yet: would apply Issuer nginx-ingress/cert-issuer, Certificate nginx-ingress/cluster-cert`,
+      `cluster ${GKE} is not created yet: would install release nginx-ingress/nginx-ingress-public (ingress-nginx 4.13.1)`,
+      `cluster ${GKE} is not created yet: would install release postgres/postres-operator (postgres-operator 1.14.0)`,
+      expect.stringMatching(/is not created yet: would apply /),
+      `cluster ${GKE} is not created yet: would check the backups at gs://coder-storage-spaces-example-com/spilo/dev/main-postgres-db/main/wal/14 before postgresql postgres/main-postgres-db`,
     ]);
     const [network, address, dns, gke, , certManager] = started.map(
       s => s.input,
@@ -152,8 +171,8 @@ describe('coder-development-cluster through the scaffolder dry run', () => {
       ),
       secrets,
     );
-    expect(res.body.error?.message).toBe(
-      'GKE cluster projects/acme-coder/locations/europe-west3/clusters/spring-boot-gke does not exist',
+    expect(res.body.error?.message).toMatch(
+      /^coder-platform:postgres:guard: listing backups at gs:\/\/coder-storage-spaces-example-com\/spilo\/spring-boot\//,
     );
     const started = startedSteps(res.pluginLog);
     const gke = started.find(s => s.action === 'gcp:gke:cluster')!.input;

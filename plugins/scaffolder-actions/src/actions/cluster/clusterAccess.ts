@@ -69,3 +69,38 @@ export async function resolveKubeConfig(
 ): Promise<KubeConfig> {
   return resolveCluster(cluster, options, field).kubeConfig();
 }
+
+/** The part of an action context {@link plannedCluster} uses. */
+export interface PlanContext {
+  isDryRun?: boolean;
+  logger: { info(message: string): void };
+}
+
+/**
+ * In a dry run, whether `cluster` (resolved by {@link resolveCluster}) is an
+ * allowed GKE resource name of a cluster the GKE API does not know yet (an
+ * earlier `gcp:gke:cluster` step only planned it). Then it logs
+ * `cluster … is not created yet: would <plan>` and the action returns its
+ * planned outputs without connecting. A real run answers `false` without
+ * connecting (it then fails with "GKE cluster … does not exist" when it
+ * connects); a configured or existing cluster answers `false`, and its
+ * kubeconfig stays cached on `cluster` for the action.
+ */
+export async function plannedCluster(
+  ctx: PlanContext,
+  cluster: ResolvedCluster,
+  plan: string,
+): Promise<boolean> {
+  if (!ctx.isDryRun || cluster.source !== 'gke' || !cluster.gke) return false;
+  try {
+    await cluster.kubeConfig();
+    return false;
+  } catch (error) {
+    const name = cluster.gke.resourceName;
+    if ((error as Error)?.message !== `GKE cluster ${name} does not exist`) {
+      throw error;
+    }
+    ctx.logger.info(`cluster ${name} is not created yet: would ${plan}`);
+    return true;
+  }
+}

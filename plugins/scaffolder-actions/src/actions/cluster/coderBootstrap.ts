@@ -4,7 +4,13 @@ import {
   CoderApiError,
   CoderClient,
 } from '@coder-platform/plugin-coder-platform-node';
-import { ClusterActionsOptions, fieldManager } from './clusterAccess';
+import {
+  ClusterActionsOptions,
+  clusterModel,
+  fieldManager,
+  plannedCluster,
+  resolveCluster,
+} from './clusterAccess';
 import { coderUnavailableHint, resolveCoder } from './coderAccess';
 import { examples } from './coderBootstrap.examples';
 import { clusterInput, targetSecretInput } from './inputProperties';
@@ -76,6 +82,23 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
         throw new InputError(
           `coder:bootstrap: the task secret "${secretName}" with the admin password is missing`,
         );
+      }
+      const planned = resolveCluster(input.cluster, options);
+      if (
+        await plannedCluster(
+          ctx,
+          planned,
+          `create the first Coder user ${input.email} and store a session token`,
+        )
+      ) {
+        // Planned values: the Secret the session token would go to.
+        const ref =
+          input.secret ??
+          clusterModel(options).settings.gke.coder.sessionTokenSecret;
+        ctx.output('created', false);
+        ctx.output('changed', false);
+        ctx.output('secretName', `${ref.namespace}/${ref.name}`);
+        return;
       }
       const { target: coderTarget, cluster } = await resolveCoder(
         input.cluster,

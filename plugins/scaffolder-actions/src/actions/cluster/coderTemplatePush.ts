@@ -8,7 +8,11 @@ import {
 } from '@coder-platform/plugin-coder-platform-node';
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { ClusterActionsOptions } from './clusterAccess';
+import {
+  ClusterActionsOptions,
+  plannedCluster,
+  resolveCluster,
+} from './clusterAccess';
 import { coderUnavailableHint, resolveCoder } from './coderAccess';
 import { examples } from './coderTemplatePush.examples';
 import { clusterInput } from './inputProperties';
@@ -126,9 +130,18 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
             .describe('How long to wait for the provisioner job; default 600'),
       },
       output: {
-        templateId: z => z.string().describe('Id of the template'),
+        templateId: z =>
+          z
+            .string()
+            .describe(
+              'Id of the template (empty in a dry run before it exists, e.g. for a planned cluster not created yet)',
+            ),
         versionId: z =>
-          z.string().describe('Id of the active template version'),
+          z
+            .string()
+            .describe(
+              'Id of the active template version (empty in a dry run before it exists)',
+            ),
         created: z =>
           z.boolean().describe('Whether this run created the template'),
         changed: z =>
@@ -162,6 +175,20 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
       }
       variables.sort((a, b) => a.name.localeCompare(b.name));
 
+      if (
+        await plannedCluster(
+          ctx,
+          resolveCluster(input.cluster, options),
+          `create Coder template "${input.name}" from ${input.directory}`,
+        )
+      ) {
+        // Planned values: no template or version exists yet.
+        ctx.output('templateId', '');
+        ctx.output('versionId', '');
+        ctx.output('created', false);
+        ctx.output('changed', false);
+        return;
+      }
       const { target: coderTarget, cluster } = await resolveCoder(
         input.cluster,
         options,

@@ -3,7 +3,11 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readFile } from 'node:fs/promises';
 import yaml from 'yaml';
-import { ClusterActionsOptions, resolveCluster } from './clusterAccess';
+import {
+  ClusterActionsOptions,
+  plannedCluster,
+  resolveCluster,
+} from './clusterAccess';
 import {
   HelmReleaseMetadata,
   HelmRunner,
@@ -148,7 +152,7 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
           z
             .string()
             .describe(
-              'Release status, e.g. deployed; "uninstalled" when absent',
+              'Release status, e.g. deployed; "uninstalled" when absent (also the planned value in a dry run of a cluster not created yet, with revision 0)',
             ),
         chart: z =>
           z.string().optional().describe('Chart name of the deployed release'),
@@ -222,6 +226,17 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
       const cluster = resolveCluster(input.cluster, options);
       const secrets = cluster.secrets;
       leafStrings(input.secretValues ?? {}).forEach(s => secrets.add(s));
+      const wouldDo =
+        state === 'absent'
+          ? `uninstall ${where}`
+          : `install ${where} (${input.chart} ${input.version})`;
+      if (await plannedCluster(ctx, cluster, wouldDo)) {
+        // Planned values: the release does not exist yet.
+        ctx.output('revision', 0);
+        ctx.output('status', 'uninstalled');
+        ctx.output('changed', false);
+        return;
+      }
 
       const helm = await HelmRunner.create({
         binary: helmBinary(options),

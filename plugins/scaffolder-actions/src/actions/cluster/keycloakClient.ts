@@ -1,5 +1,10 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ClusterActionsOptions, fieldManager } from './clusterAccess';
+import {
+  ClusterActionsOptions,
+  fieldManager,
+  plannedCluster,
+  resolveCluster,
+} from './clusterAccess';
 import { clusterInput, targetSecretInput } from './inputProperties';
 import {
   connectClusterKeycloak,
@@ -197,6 +202,20 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
       const secretName = `${input.secret.namespace}/${input.secret.name}`;
       const where = `client "${input.clientId}" in realm "${input.realm}"`;
 
+      if (
+        await plannedCluster(
+          ctx,
+          resolveCluster(input.cluster, options),
+          `create ${where} and write its secret to ${secretName}`,
+        )
+      ) {
+        // Planned values, as for a client that does not exist yet.
+        ctx.output('clientId', input.clientId);
+        ctx.output('created', false);
+        ctx.output('changed', false);
+        ctx.output('secretName', secretName);
+        return;
+      }
       const { client: kc, cluster } = await connectClusterKeycloak(
         input.cluster,
         options,

@@ -1,7 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type KeycloakAdminClient from '@keycloak/keycloak-admin-client';
-import { ClusterActionsOptions } from './clusterAccess';
+import {
+  ClusterActionsOptions,
+  plannedCluster,
+  resolveCluster,
+} from './clusterAccess';
 import { clusterInput } from './inputProperties';
 import {
   connectClusterKeycloak,
@@ -136,6 +140,23 @@ export function createKeycloakGroupAction(options: ClusterActionsOptions) {
         throw new InputError(
           `keycloak:group: groups: "${dup}" is listed twice`,
         );
+      }
+      if (
+        await plannedCluster(
+          ctx,
+          resolveCluster(input.cluster, options),
+          `create groups ${names
+            .map(n => `"${n}"`)
+            .join(', ')} in Keycloak realm "${realm}"`,
+        )
+      ) {
+        // Planned values: no group exists yet, so none has an id.
+        ctx.output(
+          'groups',
+          names.map(name => ({ name, created: false, addedRoles: [] })),
+        );
+        ctx.output('changed', false);
+        return;
       }
       const { client: kc, cluster } = await connectClusterKeycloak(
         input.cluster,

@@ -1,6 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ClusterActionsOptions } from './clusterAccess';
+import {
+  ClusterActionsOptions,
+  plannedCluster,
+  resolveCluster,
+} from './clusterAccess';
 import { clusterInput } from './inputProperties';
 import {
   connectClusterKeycloak,
@@ -220,6 +224,19 @@ export function createKeycloakRealmAction(options: ClusterActionsOptions) {
         desired.smtpServer = smtpServer;
       }
 
+      if (
+        await plannedCluster(
+          ctx,
+          resolveCluster(input.cluster, options),
+          `create or update Keycloak realm "${input.realm}"`,
+        )
+      ) {
+        // Planned values, as for a realm that does not exist yet.
+        ctx.output('realm', input.realm);
+        ctx.output('created', false);
+        ctx.output('changed', false);
+        return;
+      }
       const { client: kc, cluster } = await connectClusterKeycloak(
         input.cluster,
         options,

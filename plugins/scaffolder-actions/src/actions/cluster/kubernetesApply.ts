@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   ClusterActionsOptions,
   fieldManager,
+  plannedCluster,
   resolveCluster,
 } from './clusterAccess';
 import { clusterInput, namespaceName } from './inputProperties';
@@ -174,7 +175,11 @@ export function createKubernetesApplyAction(options: ClusterActionsOptions) {
             )
             .describe('Every object, in the order applied'),
         changed: z =>
-          z.number().describe('How many objects were created or configured'),
+          z
+            .number()
+            .describe(
+              'How many objects were created or configured (0 in a dry run; `applied` is then empty, also for a planned cluster not created yet)',
+            ),
       },
     },
     async handler(ctx) {
@@ -206,6 +211,18 @@ export function createKubernetesApplyAction(options: ClusterActionsOptions) {
       const objects = parseManifests(text, source);
       const manager = fieldManager(options.config);
       const cluster = resolveCluster(input.cluster, options);
+      if (
+        await plannedCluster(
+          ctx,
+          cluster,
+          `apply ${objects.map(describeObject).join(', ')}`,
+        )
+      ) {
+        // Planned values: nothing is applied in a dry run.
+        ctx.output('applied', []);
+        ctx.output('changed', 0);
+        return;
+      }
       const api = ObjectApi.create(await cluster.kubeConfig());
       api.signal = signal;
       const defaultNamespace = input.namespace ?? 'default';

@@ -1,5 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { ClusterActionsOptions, resolveKubeConfig } from './clusterAccess';
+import {
+  ClusterActionsOptions,
+  plannedCluster,
+  resolveCluster,
+} from './clusterAccess';
 import {
   deleteObject,
   ObjectId,
@@ -118,14 +122,27 @@ export function createKubernetesDeleteAction(options: ClusterActionsOptions) {
           z
             .array(objectId(z))
             .describe('Named objects that did not exist (already deleted)'),
-        changed: z => z.number().describe('How many objects this run deleted'),
+        changed: z =>
+          z
+            .number()
+            .describe(
+              'How many objects this run deleted (0 in a dry run; all lists are empty for a planned cluster not created yet)',
+            ),
       },
     },
     async handler(ctx) {
       const { input, logger, signal } = ctx;
-      const api = ObjectApi.create(
-        await resolveKubeConfig(input.cluster, options),
-      );
+      const cluster = resolveCluster(input.cluster, options);
+      if (
+        await plannedCluster(ctx, cluster, 'delete nothing (no objects yet)')
+      ) {
+        // Planned values: a cluster not created yet holds no objects.
+        ctx.output('deleted', []);
+        ctx.output('absent', []);
+        ctx.output('changed', 0);
+        return;
+      }
+      const api = ObjectApi.create(await cluster.kubeConfig());
       const policy = input.propagationPolicy ?? 'Background';
       const deleted: ObjectId[] = [];
       const absent: ObjectId[] = [];

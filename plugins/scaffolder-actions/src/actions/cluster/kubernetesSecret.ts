@@ -4,6 +4,7 @@ import {
   ClusterActionsOptions,
   fieldManager,
   managedSecretLabels,
+  plannedCluster,
   resolveCluster,
 } from './clusterAccess';
 import { clusterInput, namespaceName, Z } from './inputProperties';
@@ -169,7 +170,9 @@ export function createKubernetesSecretAction(options: ClusterActionsOptions) {
         changed: z =>
           z
             .boolean()
-            .describe('Whether this run created or changed the Secret'),
+            .describe(
+              'Whether this run created or changed the Secret (false in a dry run; for a planned cluster not created yet the key lists are the planned ones)',
+            ),
       },
     },
     async handler(ctx) {
@@ -217,11 +220,28 @@ export function createKubernetesSecretAction(options: ClusterActionsOptions) {
 
       const cluster = resolveCluster(input.cluster, options);
       const registry = cluster.secrets;
-      const api = ObjectApi.create(await cluster.kubeConfig());
       const supplied = (taskSecret?: string) =>
         registry.add(
           taskSecret ? ctx.secrets?.[taskSecret] || undefined : undefined,
         );
+      if (await plannedCluster(ctx, cluster, `write Secret ${where}`)) {
+        // Planned values: a new cluster has no Secret to keep or copy yet.
+        const planned: Record<string, KeySource> = {};
+        for (const g of generate) {
+          planned[g.key] = supplied(g.taskSecret) ? 'supplied' : 'generated';
+        }
+        for (const k of Object.keys(literals)) planned[k] = 'literal';
+        for (const c of copies) planned[c.as ?? c.key] = 'copied';
+        const s = summarise(planned);
+        ctx.output('secretName', where);
+        ctx.output('keys', s.keys);
+        ctx.output('generated', s.generated);
+        ctx.output('supplied', s.supplied);
+        ctx.output('copied', s.copied);
+        ctx.output('changed', false);
+        return;
+      }
+      const api = ObjectApi.create(await cluster.kubeConfig());
 
       /** Reads what exists and decides every key; generates values only when `withValues`. */
       const plan = async (withValues: boolean): Promise<Plan> => {

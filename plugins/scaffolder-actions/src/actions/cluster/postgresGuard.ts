@@ -1,7 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { WalgBackups } from '@coder-platform/plugin-coder-platform-node';
-import { ClusterActionsOptions, resolveCluster } from './clusterAccess';
+import {
+  ClusterActionsOptions,
+  plannedCluster,
+  resolveCluster,
+} from './clusterAccess';
 import { clusterInput, namespaceName } from './inputProperties';
 import { ObjectApi } from './kubernetes';
 import { examples } from './postgresGuard.examples';
@@ -228,20 +232,33 @@ export function createPostgresGuardAction(options: ClusterActionsOptions) {
             'coder-platform:postgres:guard: cluster is required with postgresql',
           );
         }
-        const api = ObjectApi.create(await cluster.kubeConfig());
-        const existing = await api
-          .readOptional({
-            apiVersion: 'acid.zalan.do/v1',
-            kind: 'postgresql',
-            metadata: input.postgresql,
-          })
-          .catch(error => {
-            // No CRD yet means no database yet.
-            if (/no resource|resource metadata/i.test(String(error)))
-              return undefined;
-            throw error;
-          });
-        databaseExists = Boolean(existing);
+        const planned = await plannedCluster(
+          ctx,
+          cluster,
+          `check the backups at ${where(
+            target,
+            targetPrefix,
+          )} before postgresql ${input.postgresql.namespace}/${
+            input.postgresql.name
+          }`,
+        );
+        // A planned cluster has no database yet; the backups still decide.
+        if (!planned) {
+          const api = ObjectApi.create(await cluster.kubeConfig());
+          const existing = await api
+            .readOptional({
+              apiVersion: 'acid.zalan.do/v1',
+              kind: 'postgresql',
+              metadata: input.postgresql,
+            })
+            .catch(error => {
+              // No CRD yet means no database yet.
+              if (/no resource|resource metadata/i.test(String(error)))
+                return undefined;
+              throw error;
+            });
+          databaseExists = Boolean(existing);
+        }
       }
 
       const targetBackups = await list(target, targetPrefix);

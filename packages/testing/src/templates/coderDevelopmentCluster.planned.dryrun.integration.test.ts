@@ -1,0 +1,179 @@
+import { Storage } from '@google-cloud/storage';
+import { requirePeer } from '../peers/peersEnv';
+import {
+  startDryRunBackend,
+  startedSteps,
+} from './__testUtils__/dryRunBackend';
+import { formValues, suiteTemplate } from './__testUtils__/suiteTemplates';
+
+// Cloud DNS's client needs teeny-request 11's node:http transport under jest
+// (see gcpProjectBootstrap.dryrun.test.ts).
+jest.mock('@google-cloud/common/node_modules/teeny-request', () => {
+  const { join } = jest.requireActual('node:path');
+  const storageMain: string = require.resolve('@google-cloud/storage');
+  const storageRoot = storageMain.slice(0, storageMain.lastIndexOf('/build/'));
+  return jest.requireActual(join(storageRoot, 'node_modules', 'teeny-request'));
+});
+
+jest.setTimeout(300_000);
+
+const GKE = 'projects/acme-coder/locations/europe-west3-c/clusters/dev-gke';
+const BUCKET = `coder-planned-${Date.now()}`;
+const template = suiteTemplate('coder-development-cluster');
+const secrets = { coderAdminPassword: 'correct-horse-battery-staple' };
+const values = {
+  projectId: 'acme-coder',
+  domainName: 'spaces.example.com',
+  managedZone: 'spaces-example-com',
+  bucketName: BUCKET,
+  adminEmail: 'admin@example.com',
+};
+
+/**
+ * The dry run of a NEW cluster: gcp:gke:cluster only plans dev-gke, so every
+ * in-cluster step logs what it would apply to the cluster not created yet
+ * and outputs planned values; the guard still lists the backups (GCS
+ * emulator). The dry-run endpoint holds only the template's own folder, so
+ * fetch:plain of ../workspace-image stops there; without the two devbox
+ * steps the run reaches the catalog Resource.
+ */
+describe('coder-development-cluster dry run of a new cluster (GCS emulator)', () => {
+  const gcs = requirePeer('gcs', ['PEERS_GCS_URL']);
+  let env: Awaited<ReturnType<typeof startDryRunBackend>>;
+
+  beforeAll(async () => {
+    env = await startDryRunBackend({
+      config: {
+        clusterActions: {
+          gcs: { apiEndpoint: gcs.PEERS_GCS_URL, projectId: 'acme-coder' },
+        },
+      },
+    });
+    await new Storage({
+      apiEndpoint: gcs.PEERS_GCS_URL,
+      projectId: 'acme-coder',
+    }).createBucket(BUCKET);
+  });
+  afterAll(() => env?.stop());
+
+  const withoutDevbox = () => {
+    const entity = JSON.parse(JSON.stringify(template.entity));
+    entity.spec.steps = entity.spec.steps.filter(
+      (s: { id: string }) => !['fetch-devbox', 'devbox'].includes(s.id),
+    );
+    return { ...template, entity };
+  };
+
+  it('plans every in-cluster step of a new cluster up to the devbox fetch', async () => {
+    const res = await env.dryRun(
+      template,
+      formValues(template.entity, values, secrets),
+      secrets,
+    );
+    // The dry-run endpoint's folder has no ../workspace-image (a real run has).
+    expect(res.body.error?.message).toBe(
+      'Relative path is not allowed to refer to a directory outside its parent',
+    );
+    const started = startedSteps(res.pluginLog);
+    expect(started.map(s => s.action)).toEqual([
+      'gcp:compute:network',
+      'gcp:compute:address',
+      'gcp:dns:record-set',
+      'gcp:gke:cluster',
+      'gcp:iam:binding',
+      'helm:release', // cert-manager
+      'kubernetes:apply', // issuer and certificate
+      'helm:release', // ingress-nginx
+      'helm:release', // postgres-operator
+      'kubernetes:apply', // wal-g settings, service account, storage class
+      'coder-platform:postgres:guard',
+      'kubernetes:apply', // postgresql
+      'kubernetes:secret', // keycloak-admin, keycloak-db
+      'kubernetes:secret', // coder-db, restic
+      'kubernetes:secret', // grafana-admin
+      'helm:release', // keycloak
+      'http:wait',
+      'keycloak:realm',
+      'keycloak:client', // each: coder, grafana, auth
+      'keycloak:group',
+      'kubernetes:secret', // oauth2-proxy
+      'helm:release', // oauth2-proxy
+      'kubernetes:apply', // coder namespace, restic
+      'helm:release', // coder
+      'helm:release', // kube-prometheus-stack
+      'coder:bootstrap',
+      'fetch:plain',
+    ]);
+    const log = res.pluginLog.join('\n');
+    const planned = (what: string) =>
+      `cluster ${GKE} is not created yet: would ${what}`;
+    expect(res.pluginLog).toEqual(
+      expect.arrayContaining([
+        planned(
+          'install release cert-manager/cert-manager (cert-manager v1.17.4)',
+        ),
+        planned('create or update Keycloak realm "example-com"'),
+        planned(
+          'create client "coder" in realm "example-com" and write its secret to coder/coder-oidc',
+        ),
+        planned(
+          'create the first Coder user admin@example.com and store a session token',
+        ),
+      ]),
+    );
+    // The guard read the (empty) backup prefix although the cluster is planned.
+    expect(log).toContain(
+      `0 backup(s) at gs://${BUCKET}/spilo/dev/main-postgres-db/main/wal/14; no clone`,
+    );
+    const input = (action: string, n = 0) =>
+      started.filter(s => s.action === action)[n].input;
+    expect(input('keycloak:realm')).toMatchObject({
+      cluster: GKE,
+      realm: 'example-com',
+      registrationAllowed: true,
+    });
+    const coder = started.find(
+      s => s.action === 'helm:release' && s.input.name === 'coder',
+    )!.input;
+    expect(coder.values.coder.env).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'CODER_OIDC_ISSUER_URL',
+          value: 'https://keycloak.dev.spaces.example.com/realms/example-com',
+        },
+        { name: 'CODER_OIDC_CLIENT_ID', value: 'coder' },
+        {
+          name: 'CODER_OIDC_CLIENT_SECRET',
+          valueFrom: {
+            secretKeyRef: { name: 'coder-oidc', key: 'client-secret' },
+          },
+        },
+      ]),
+    );
+    expect(JSON.stringify(res)).not.toContain(secrets.coderAdminPassword);
+  });
+
+  it('reaches the catalog Resource without the devbox steps', async () => {
+    const t = withoutDevbox();
+    const res = await env.dryRun(
+      t,
+      formValues(t.entity, values, secrets),
+      secrets,
+    );
+    expect(res.body.error?.message).toBeUndefined();
+    expect(res.status).toBe(200);
+    const started = startedSteps(res.pluginLog);
+    expect(started.slice(-2).map(s => s.action)).toEqual([
+      'coder:bootstrap',
+      'catalog:write',
+    ]);
+    const entity = started[started.length - 1].input.entity;
+    expect(entity.metadata.annotations).toMatchObject({
+      'coder-platform.io/cluster': 'dev',
+      'coder-platform.io/gke-cluster': GKE,
+      'coder-platform.io/backup-bucket': BUCKET,
+      'coder-platform.io/keycloak-realm': 'example-com',
+    });
+    expect(JSON.stringify(res)).not.toContain(secrets.coderAdminPassword);
+  });
+});
