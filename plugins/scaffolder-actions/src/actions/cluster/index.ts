@@ -11,6 +11,7 @@ import { createKubernetesDeleteAction } from './kubernetesDelete';
 import { createKeycloakGroupAction } from './keycloakGroup';
 import { createHttpWaitAction } from './httpWait';
 import { createPostgresGuardAction } from './postgresGuard';
+import { withRedaction } from './withRedaction';
 
 export type { ClusterActionsOptions } from './clusterAccess';
 export { createCoderBootstrapAction } from './coderBootstrap';
@@ -25,7 +26,10 @@ export { createKeycloakGroupAction } from './keycloakGroup';
 export { createHttpWaitAction } from './httpWait';
 export { createPostgresGuardAction } from './postgresGuard';
 
-/** Creates the in-cluster actions (`kubernetes:*`, `helm:*`, `keycloak:*`, `coder:*`, `http:wait`). */
+/**
+ * Creates the in-cluster actions (`kubernetes:*`, `helm:*`, `keycloak:*`,
+ * `coder:*`, `http:wait`), each behind the one redaction at its exits.
+ */
 export function createClusterActions(
   options: ClusterActionsOptions,
 ): TemplateAction<any, any, any>[] {
@@ -41,5 +45,5 @@ export function createClusterActions(
     createKubernetesDeleteAction(options),
     createKeycloakGroupAction(options),
     createHttpWaitAction(options),
-  ];
+  ].map(action => withRedaction(action, options));
 }
