@@ -38,9 +38,11 @@ describe('coder-cluster-teardown through the scaffolder dry run', () => {
       template,
       formValues(template.entity, cluster),
     );
-    // The contract servers hold no such cluster: the first in-cluster step says so.
-    expect(res.body.error?.message).toBe(
-      'GKE cluster projects/acme-coder/locations/europe-west3-c/clusters/dev-gke does not exist',
+    // The contract servers hold no such cluster: the in-cluster steps plan against it.
+    expect(res.pluginLog).toContainEqual(
+      expect.stringMatching(
+        /^cluster projects\/acme-coder\/locations\/europe-west3-c\/clusters\/dev-gke is not created yet: would uninstall release /,
+      ),
     );
     const [first] = startedSteps(res.pluginLog);
     expect(first).toEqual({
@@ -175,9 +177,10 @@ describe('postgres-restore through the scaffolder dry run', () => {
         },
       },
     });
-    // The guard reads the cluster first; the contract servers have none.
-    expect(res.body.error?.message).toBe(
-      'GKE cluster projects/acme-coder/locations/europe-west3-c/clusters/dev-gke does not exist',
+    // The contract servers have no such cluster (planned, no database yet);
+    // the guard then lists the backups, and this backend has no GCS.
+    expect(res.body.error?.message).toMatch(
+      /^coder-platform:postgres:guard: listing backups at gs:\/\/coder-storage-spaces-example-com\/spilo\/dev\/main-restore-db\/main\/wal\/14 failed: /,
     );
   });
 

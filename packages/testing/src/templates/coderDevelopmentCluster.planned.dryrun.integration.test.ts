@@ -95,6 +95,7 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
       'http:wait',
       'keycloak:realm',
       'keycloak:client', // each: coder, grafana, auth
+      'keycloak:client', // coder-platform-reader
       'keycloak:group',
       'kubernetes:secret', // oauth2-proxy
       'helm:release', // oauth2-proxy
@@ -117,6 +118,9 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
           'create client "coder" in realm "example-com" and write its secret to coder/coder-oidc',
         ),
         planned(
+          'create client "coder-platform-reader" in realm "example-com" and write its secret to keycloak/coder-platform-reader',
+        ),
+        planned(
           'create the first Coder user admin@example.com and store a session token',
         ),
       ]),
@@ -127,6 +131,17 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
     );
     const input = (action: string, n = 0) =>
       started.filter(s => s.action === action)[n].input;
+    expect(input('keycloak:client', 1)).toMatchObject({
+      clientId: 'coder-platform-reader',
+      realm: 'example-com',
+      serviceAccountRoles: [
+        'view-users',
+        'query-users',
+        'query-groups',
+        'view-realm',
+      ],
+      secret: { namespace: 'keycloak', name: 'coder-platform-reader' },
+    });
     expect(input('keycloak:realm')).toMatchObject({
       cluster: GKE,
       realm: 'example-com',

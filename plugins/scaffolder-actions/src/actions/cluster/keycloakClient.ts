@@ -14,6 +14,7 @@ import {
 } from './keycloakAccess';
 import { assertRedirectUris } from './redirectUris';
 import { examples } from './keycloakClient.examples';
+import { ensureServiceAccountRoles } from './keycloakServiceAccount';
 import { applySecret, ObjectApi, readSecretValue } from './kubernetes';
 import { stableStringify, throwIfAborted } from './util';
 
@@ -63,6 +64,7 @@ export function desiredMappers(
 
 const CLIENT_KEYS = [
   'name',
+  'serviceAccountsEnabled',
   'enabled',
   'protocol',
   'publicClient',
@@ -148,6 +150,13 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
             .describe(
               'Add group membership (full path) as the "groups" claim; default true',
             ),
+        serviceAccountRoles: z =>
+          z
+            .array(z.string().min(1))
+            .optional()
+            .describe(
+              "Client roles of realm-management for the client's service account, e.g. [view-users, query-users, query-groups, view-realm]; given, the service account is enabled and missing roles are added (held ones kept)",
+            ),
         secret: z =>
           targetSecretInput(z).describe(
             'Kubernetes Secret receiving the client secret (key "client-secret" unless key is given) and the client id (key "client-id")',
@@ -192,6 +201,7 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
         baseUrl: rootUrl,
         redirectUris: input.redirectUris ?? [`${rootUrl}/*`],
         webOrigins: input.webOrigins ?? ['+'],
+        serviceAccountsEnabled: (input.serviceAccountRoles ?? []).length > 0,
       };
       const mappers = desiredMappers(
         input.clientId,
@@ -344,6 +354,25 @@ export function createKeycloakClientAction(options: ClusterActionsOptions) {
           );
           changed = true;
         }
+      }
+
+      const roles = input.serviceAccountRoles ?? [];
+      const added = await ctx.checkpoint({
+        key: `keycloak:client:${cluster.name}:${realm}:${
+          input.clientId
+        }:roles:${stableStringify([...roles].sort())}`,
+        fn: () =>
+          ensureServiceAccountRoles(kc, realm, id, roles, signal).catch(
+            fail('granting service account roles of'),
+          ),
+      });
+      if (added.length > 0) {
+        logger.info(
+          `granted ${added.join(
+            ', ',
+          )} of realm-management to the service account of ${where}`,
+        );
+        changed = true;
       }
 
       throwIfAborted(signal);
