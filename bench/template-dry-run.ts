@@ -164,8 +164,24 @@ async function existingCluster(rows: Row[]) {
   return true;
 }
 
+/** The GCS emulator of the peers, for the backup guard's listing (a new cluster's bucket is empty). */
+async function gcsForGuard(): Promise<Record<string, unknown> | undefined> {
+  const file = peersEnvFile();
+  const url = existsSync(file)
+    ? parsePeersEnv(readFileSync(file, 'utf8')).PEERS_GCS_URL
+    : undefined;
+  if (!url) return undefined;
+  const storage = new Storage({ apiEndpoint: url, projectId: 'acme-coder' });
+  const bucket = storage.bucket('coder-storage-spaces-example-com');
+  if (!(await bucket.exists())[0]) await bucket.create();
+  return {
+    clusterActions: { gcs: { apiEndpoint: url, projectId: 'acme-coder' } },
+  };
+}
+
 async function main() {
-  const env = await startDryRunBackend();
+  const gcsConfig = await gcsForGuard();
+  const env = await startDryRunBackend(gcsConfig ? { config: gcsConfig } : {});
   const rows: Row[] = [];
   let peers = false;
   try {
@@ -182,7 +198,7 @@ async function main() {
     command: `node --require @backstage/cli/config/nodeTransform.cjs bench/template-dry-run.ts ${runs}`,
     rows,
     notes: [
-      'The cluster template stops at its first in-cluster step (cert-manager): in-cluster dry runs read the cluster from GKE, and a cluster that is only planned does not exist yet.',
+      'New cluster: the in-cluster steps plan against the cluster gcp:gke:cluster only planned (they log what they would do); the dry run ends at fetch:plain of the devbox Terraform, which the scaffolder refuses for templates loaded from a file location (the path is outside the template folder).',
       peers
         ? 'The existing-cluster row runs the in-cluster dry runs (real helm, the local API server, the GCS emulator) up to keycloak:realm, which needs the Keycloak Ingress the local cluster lacks.'
         : 'Local peers (kube, helm, gcs) not up: no existing-cluster row.',
