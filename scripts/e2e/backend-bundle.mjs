@@ -11,9 +11,11 @@
 // packages come from the bundle.
 import { execFileSync, spawn } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   readdirSync,
   rmSync,
   symlinkSync,
@@ -54,17 +56,27 @@ function linkNodeModules() {
     if (entry === '@coder-platform' || entry === '.bin') continue;
     symlinkSync(join(source, entry), join(target, entry));
   }
-  // The suite's packages resolve to their compiled copies in the bundle.
+  // The suite's packages resolve to their compiled copies in the bundle:
+  // every workspace package the bundle holds, by its package.json name.
   mkdirSync(join(target, '@coder-platform'));
-  const packages = {
-    'plugin-coder-platform-backend': 'plugins/coder-platform-backend',
-    'plugin-coder-platform-common': 'plugins/coder-platform-common',
-    'plugin-coder-platform-node': 'plugins/coder-platform-node',
-    'plugin-scaffolder-backend-module-coder-platform':
-      'plugins/scaffolder-actions',
-  };
-  for (const [name, dir] of Object.entries(packages)) {
-    symlinkSync(join(work, dir), join(target, '@coder-platform', name));
+  for (const group of ['plugins', 'packages']) {
+    const dir = join(work, group);
+    if (!existsSync(dir)) continue;
+    for (const entry of readdirSync(dir)) {
+      const manifest = join(dir, entry, 'package.json');
+      if (!existsSync(manifest)) continue;
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8'));
+      if (name?.startsWith('@coder-platform/')) {
+        symlinkSync(
+          join(dir, entry),
+          join(
+            target,
+            '@coder-platform',
+            name.slice('@coder-platform/'.length),
+          ),
+        );
+      }
+    }
   }
 }
 
