@@ -1,6 +1,7 @@
 import { GcpContractServer } from '@coder-platform/testing';
 import fc from 'fast-check';
 import { createGcpActions } from './gcp';
+import { fieldsOf, wrongType } from './__testUtils__/schemaArbitraries';
 import { bindingOptions } from './gcp/__testUtils__/iamTargets';
 import {
   exampleInputs,
@@ -55,67 +56,6 @@ const nasty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ minLength: 5_000, maxLength: 20_000 }),
 );
-
-const wrongType = (type: string | undefined) => {
-  switch (type) {
-    case 'string':
-      return fc.oneof(
-        fc.integer(),
-        fc.boolean(),
-        fc.constant(null),
-        fc.array(fc.string(), { maxLength: 3 }),
-        fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
-      );
-    case 'number':
-    case 'integer':
-      return fc.oneof(
-        fc.string(),
-        fc.boolean(),
-        fc.constant(null),
-        fc.constant([]),
-      );
-    case 'boolean':
-      return fc.oneof(
-        fc.string(),
-        fc.integer(),
-        fc.constant(null),
-        fc.constant({}),
-      );
-    case 'array':
-      return fc.oneof(
-        fc.string(),
-        fc.integer(),
-        fc.constant(null),
-        fc.constant({}),
-      );
-    case 'object':
-      return fc.oneof(
-        fc.string(),
-        fc.integer(),
-        fc.constant(null),
-        fc.array(fc.integer()),
-      );
-    default:
-      return undefined;
-  }
-};
-
-type Field = {
-  name: string;
-  type?: string;
-  pattern?: string;
-  enum?: unknown[];
-};
-
-function fieldsOf(action: any): Field[] {
-  const properties = action.schema?.input?.properties ?? {};
-  return Object.entries<any>(properties).map(([name, s]) => ({
-    name,
-    type: s.type ?? (s.enum ? 'string' : undefined),
-    pattern: s.pattern,
-    enum: s.enum,
-  }));
-}
 
 describe('every GCP action input schema (property-based)', () => {
   let gcp: GcpContractServer;

@@ -4,6 +4,7 @@ import { InMemoryBucket } from '@coder-platform/testing';
 import type { Bucket } from '@google-cloud/storage';
 import fc from 'fast-check';
 import { createClusterActions } from './index';
+import { Field, fieldsOf, wrongType } from '../__testUtils__/schemaArbitraries';
 import { mockContext } from './__testUtils__/context';
 import { fakeHelm } from './__testUtils__/fakeHelm';
 import { fakeKeycloakBlock } from './__testUtils__/fakeKeycloak';
@@ -60,71 +61,6 @@ const nasty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ minLength: 5_000, maxLength: 20_000 }),
 );
-
-const wrongType = (type: unknown) => {
-  switch (type) {
-    case 'string':
-      return fc.oneof(
-        fc.integer(),
-        fc.boolean(),
-        fc.constant(null),
-        fc.array(fc.string(), { maxLength: 3 }),
-        fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
-      );
-    case 'number':
-    case 'integer':
-      return fc.oneof(
-        fc.string(),
-        fc.boolean(),
-        fc.constant(null),
-        fc.constant([]),
-      );
-    case 'boolean':
-      return fc.oneof(
-        fc.string(),
-        fc.integer(),
-        fc.constant(null),
-        fc.constant({}),
-      );
-    case 'array':
-      return fc.oneof(
-        fc.string(),
-        fc.integer(),
-        fc.constant(null),
-        fc.constant({}),
-      );
-    case 'object':
-      return fc.oneof(
-        fc.string(),
-        fc.integer(),
-        fc.constant(null),
-        fc.array(fc.integer()),
-      );
-    default:
-      return undefined;
-  }
-};
-
-type Field = {
-  name: string;
-  type?: string;
-  pattern?: string;
-  enum?: unknown[];
-  maxLength?: number;
-  minLength?: number;
-};
-
-function fieldsOf(action: any): Field[] {
-  const properties = action.schema?.input?.properties ?? {};
-  return Object.entries<any>(properties).map(([name, s]) => ({
-    name,
-    type: s.type ?? (s.enum ? 'string' : undefined),
-    pattern: s.pattern,
-    enum: s.enum,
-    maxLength: s.maxLength,
-    minLength: s.minLength,
-  }));
-}
 
 /** Whether the string field's own constraints refuse `s` (as JSON schema reads them). */
 function breaks(f: Field, s: string): boolean {
