@@ -1,6 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +18,11 @@ import { requirePeer } from '../peers/peersEnv';
 export interface Replica {
   name: string;
   baseUrl: string;
+  /** The running process (a new one after a start-up restart). */
   process: ChildProcess;
   logFile: string;
+  /** How often the replica exited during start-up and was started again. */
+  restarts: number;
   /** GET on the replica with the static access token; returns status and JSON body. */
   get(path: string): Promise<{ status: number; body: any }>;
   /** SIGKILL: the replica dies mid-whatever, as on an OOM kill or a node loss. */
@@ -36,6 +45,13 @@ export interface ReplicaOptions {
   readyPath?: string;
   /** Extra environment variables of the process. */
   env?: Record<string, string>;
+  /**
+   * How often a replica that exits before it answers is started again, as a
+   * Deployment's kubelet does (default 0). Replicas that start together on a
+   * fresh database race on Backstage's own knex migration tables and the loser
+   * exits (backstage/charts#300); the restart finds the tables in place.
+   */
+  startupRestarts?: number;
 }
 
 export const REPLICA_ACCESS_TOKEN = randomBytes(24).toString('hex');
@@ -107,28 +123,34 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     { mode: 0o600 },
   );
   const logFile = join(dir, 'replica.log');
-  const log = openSync(logFile, 'w');
   const root = packageFile('../..');
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      options.entry ?? packageFile('src/replicas/replicaBackend.ts'),
-      '--config',
-      configFile,
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', log, log],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'info',
-        ...options.env,
+  const spawnBackend = () => {
+    // Append: the log of a start that exited stays readable after the restart.
+    const log = openSync(logFile, 'a');
+    const started = spawn(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        options.entry ?? packageFile('src/replicas/replicaBackend.ts'),
+        '--config',
+        configFile,
+      ],
+      {
+        cwd: root,
+        stdio: ['ignore', log, log],
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'info',
+          ...options.env,
+        },
       },
-    },
-  );
+    );
+    closeSync(log);
+    return started;
+  };
+  let child = spawnBackend();
   const baseUrl = `http://127.0.0.1:${port}`;
   const get: Replica['get'] = async path => {
     const response = await fetch(`${baseUrl}${path}`, {
@@ -146,8 +168,11 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   const replica: Replica = {
     name: options.name,
     baseUrl,
-    process: child,
+    get process() {
+      return child;
+    },
     logFile,
+    restarts: 0,
     get,
     kill: () =>
       new Promise(done => {
@@ -162,6 +187,11 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) {
+      if (replica.restarts < (options.startupRestarts ?? 0)) {
+        replica.restarts += 1;
+        child = spawnBackend();
+        continue;
+      }
       throw new Error(
         `replica ${options.name} exited with ${child.exitCode}: ${readFileSync(
           logFile,
