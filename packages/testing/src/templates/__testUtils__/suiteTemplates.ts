@@ -105,7 +105,8 @@ export function suiteActions(
   return [
     ...createGcpActions({ config, authClient: options.authClient }),
     ...createClusterActions({ config, authClient: options.authClient }),
-    ...createWorkspaceActions(),
+    // schemas only: the catalog is never read here
+    ...createWorkspaceActions({ config, catalog: {} as any }),
   ];
 }
 

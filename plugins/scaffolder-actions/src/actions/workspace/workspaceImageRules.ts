@@ -36,9 +36,13 @@ export const DESCRIPTION_PATTERN = '^[A-Za-z0-9 .,:()/+_-]{0,200}$';
 export const OWNER_PATTERN =
   '^(?:(?:group|user):)?(?:[a-z0-9][a-z0-9_.-]{0,62}/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
 
-/** A Resource entity ref, as EntityPicker produces. */
+/**
+ * An entity ref, as EntityPicker produces (`resource:default/dev-eu1`). Any
+ * kind passes the pattern: the validate step looks the entity up and refuses
+ * anything but a `coder-cluster` Resource by what the catalog says.
+ */
 export const CLUSTER_REF_PATTERN =
-  '^(?:resource:)?(?:[a-z0-9][a-z0-9_.-]{0,62}/)?[a-z0-9][a-z0-9_.-]{0,62}$';
+  '^(?:[A-Za-z][A-Za-z0-9-]{0,62}:)?(?:[a-z0-9][a-z0-9_.-]{0,62}/)?[a-z0-9][a-z0-9_.-]{0,62}$';
 
 /** A repository location as RepoUrlPicker produces: host?owner=..&repo=.. (any order). */
 export const REPO_URL_PATTERN =

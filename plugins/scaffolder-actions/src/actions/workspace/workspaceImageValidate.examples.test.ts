@@ -2,14 +2,15 @@ import yaml from 'yaml';
 import { createWorkspaceImageValidateAction } from './workspaceImageValidate';
 import { examples } from './workspaceImageValidate.examples';
 import { mockContext } from '../cluster/__testUtils__/context';
+import { workspaceOptions } from './__testUtils__/clusterCatalog';
 
 describe('coder-platform:workspace-image:validate examples', () => {
-  const action = createWorkspaceImageValidateAction();
-
   it.each(examples.map(e => [e.description, e.example]))(
     'accepts "%s" as written, in a dry run and for real, with the same outputs',
     async (_description, example) => {
       const { input } = yaml.parse(example).steps[0];
+      const options = workspaceOptions();
+      const action = createWorkspaceImageValidateAction(options);
       const dry = mockContext(input, { isDryRun: true });
       await action.handler(dry as any);
       const real = mockContext(input);
@@ -36,6 +37,13 @@ describe('coder-platform:workspace-image:validate examples', () => {
           )}`
         }/${input.name}:latest`,
       );
+      expect(outputs.cluster).toBe('dev-eu1');
+      expect(outputs.clusterTarget).toBe('dev-eu1');
+      // both runs read the cluster entity, the dry run too
+      expect(options.catalog.lookups.map(l => l.ref)).toEqual([
+        'resource:default/dev-eu1',
+        'resource:default/dev-eu1',
+      ]);
       expect(real.checkpoint).not.toHaveBeenCalled();
     },
   );

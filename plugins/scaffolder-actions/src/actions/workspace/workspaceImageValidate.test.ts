@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createWorkspaceImageValidateAction } from './workspaceImageValidate';
 import { mockContext } from '../cluster/__testUtils__/context';
+import { workspaceOptions } from './__testUtils__/clusterCatalog';
 
 const valid = {
   name: 'java-training',
@@ -20,7 +21,7 @@ const valid = {
   repoUrl: 'github.com?owner=Acme&repo=java-training',
 };
 
-const action = createWorkspaceImageValidateAction();
+const action = createWorkspaceImageValidateAction(workspaceOptions());
 
 async function run(input: Record<string, unknown>) {
   const ctx = mockContext(input);
@@ -48,7 +49,9 @@ describe('coder-platform:workspace-image:validate', () => {
       baseImage: 'ubuntu:24.04',
       packages: ['git', 'openjdk-21-jdk', 'g++', 'libc6.1'],
       extensions: ['vscjava.vscode-java-pack', 'GitHub.copilot'],
-      cluster: 'resource:default/dev-eu1',
+      cluster: 'dev-eu1',
+      clusterEntityRef: 'resource:default/dev-eu1',
+      clusterTarget: 'dev-eu1',
       repoOwner: 'Acme',
       image: 'ghcr.io/acme/java-training:latest',
       imageRepository: 'ghcr.io/acme/java-training',

@@ -1,6 +1,12 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ClusterActionsOptions, clusterModel } from '../cluster/clusterAccess';
 import { examples } from './workspaceImageValidate.examples';
+import { Problems } from './workspaceImageProblems';
+import {
+  resolveWorkspaceCluster,
+  WorkspaceCatalog,
+} from './workspaceImageCluster';
 import {
   APT_PACKAGE_PATTERN,
   APT_PACKAGES_MAX,
@@ -21,114 +27,28 @@ import {
 
 const ID = 'coder-platform:workspace-image:validate';
 
-/** A short, escaped view of a refused value: never raw newlines or 10 kB. */
-function preview(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  const shown = JSON.stringify(
-    text.length > 40 ? `${text.slice(0, 40)}…` : text,
-  );
-  return text.length > 40 ? `${shown} (${text.length} characters)` : shown;
-}
-
-class Problems {
-  readonly list: string[] = [];
-  add(field: string, reason: string) {
-    this.list.push(`${field}: ${reason}`);
-  }
-  string(
-    field: string,
-    value: unknown,
-    pattern: string,
-    rule: string,
-    { optional = false, max = 255 }: { optional?: boolean; max?: number } = {},
-  ) {
-    if (value === undefined || value === null || value === '') {
-      if (!optional) this.add(field, 'is required');
-      return undefined;
-    }
-    if (typeof value === 'string' && value.length > max) {
-      this.add(field, `${preview(value)} is longer than ${max} characters`);
-      return undefined;
-    }
-    if (typeof value !== 'string' || !new RegExp(pattern).test(value)) {
-      this.add(field, `${preview(value)} is not ${rule}`);
-      return undefined;
-    }
-    return value;
-  }
-  list_(
-    field: string,
-    value: unknown,
-    pattern: string,
-    rule: string,
-    max: number,
-  ) {
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) {
-      this.add(field, 'must be a list');
-      return [];
-    }
-    if (value.length > max)
-      this.add(field, `at most ${max} entries, got ${value.length}`);
-    const seen = new Set<string>();
-    const accepted: string[] = [];
-    value.slice(0, max).forEach((item, index) => {
-      const ok = this.string(`${field}[${index}]`, item, pattern, rule);
-      if (ok === undefined) return;
-      if (seen.has(ok.toLowerCase()))
-        this.add(`${field}[${index}]`, `"${ok}" is listed twice`);
-      seen.add(ok.toLowerCase());
-      accepted.push(ok);
-    });
-    return accepted;
-  }
-  number(
-    field: string,
-    value: unknown,
-    limits: { min: number; max: number; step?: number },
-    unit: string,
-  ) {
-    const step = limits.step ?? 1;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      this.add(field, `${preview(value)} is not a number`);
-      return undefined;
-    }
-    if (
-      value < limits.min ||
-      value > limits.max ||
-      !Number.isInteger(value / step)
-    ) {
-      this.add(
-        field,
-        `${value} is not ${
-          step === 1 ? 'a whole number' : `a multiple of ${step}`
-        } of ${unit} between ${limits.min} and ${limits.max}`,
-      );
-      return undefined;
-    }
-    return value;
-  }
-  boolean(field: string, value: unknown) {
-    if (typeof value !== 'boolean') {
-      this.add(field, `${preview(value)} is not true or false`);
-      return undefined;
-    }
-    return value;
-  }
+/** What the workspace-image actions need. */
+export interface WorkspaceActionsOptions extends ClusterActionsOptions {
+  /** The scaffolder's catalog service; the cluster entity is read with the initiator's credentials. */
+  catalog: WorkspaceCatalog;
 }
 
 /**
  * `coder-platform:workspace-image:validate`: the first step of the
  * workspace-image template. It refuses a request before anything renders,
- * naming every refused field, and outputs the values the later steps use:
- * the Dockerfile inputs, the image the pipeline publishes, and the Coder
- * template's variables. Pure: no network, nothing written.
+ * naming every refused field, checks the picked cluster entity in the
+ * catalog against the one cluster model, and outputs the values the later
+ * steps use: the Dockerfile inputs, the resolved cluster, the image the
+ * pipeline publishes, and the Coder template's variables. Reads only
+ * (the catalog), writes nothing, so it runs the same in a dry run.
  */
-export function createWorkspaceImageValidateAction() {
+export function createWorkspaceImageValidateAction(
+  options: WorkspaceActionsOptions,
+) {
   return createTemplateAction({
     id: ID,
     description:
-      'Validates a workspace-image request (name, base image, apt packages, VS Code extensions, sizes, cron, owner, cluster, repository) and outputs the values the render and push steps use. Refuses hostile values naming the field; touches nothing.',
+      'Validates a workspace-image request (name, base image, apt packages, VS Code extensions, sizes, cron, owner, cluster, repository), looks the cluster Resource up in the catalog and resolves it against the configured and allowed clusters, and outputs the values the render and push steps use. Refuses hostile values and unknown or wrong-kind clusters naming the field; writes nothing.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -191,7 +111,7 @@ export function createWorkspaceImageValidateAction() {
           z
             .unknown()
             .describe(
-              'Entity ref of the coder-cluster Resource, e.g. resource:default/dev-eu1',
+              "Entity ref of the coder-cluster Resource, e.g. resource:default/dev-eu1; looked up in the catalog with the initiator's credentials",
             ),
         repoUrl: z =>
           z
@@ -214,7 +134,24 @@ export function createWorkspaceImageValidateAction() {
         packages: z =>
           z.array(z.string()).describe('apt packages, in request order'),
         extensions: z => z.array(z.string()).describe('VS Code extension ids'),
-        cluster: z => z.string().describe('Entity ref of the cluster Resource'),
+        cluster: z =>
+          z
+            .string()
+            .describe(
+              'The cluster name (coder-platform.io/cluster of the picked Resource), e.g. dev-eu1',
+            ),
+        clusterEntityRef: z =>
+          z
+            .string()
+            .describe(
+              'The picked coder-cluster Resource, normalised, e.g. resource:default/dev-eu1',
+            ),
+        clusterTarget: z =>
+          z
+            .string()
+            .describe(
+              'The cluster input of coder:template:push: the configured cluster name, or the GKE resource name of a discovered cluster',
+            ),
         repoOwner: z => z.string().describe('Owner part of repoUrl'),
         image: z =>
           z
@@ -322,7 +259,7 @@ export function createWorkspaceImageValidateAction() {
         'cluster',
         input.cluster,
         CLUSTER_REF_PATTERN,
-        'a Resource entity ref such as resource:default/dev-eu1',
+        'an entity ref such as resource:default/dev-eu1',
       );
       const repoUrl = p.string(
         'repoUrl',
@@ -348,6 +285,11 @@ export function createWorkspaceImageValidateAction() {
           )}`,
         );
       }
+      const resolved = await resolveWorkspaceCluster(cluster!, {
+        catalog: options.catalog,
+        model: clusterModel(options),
+        credentials: await ctx.getInitiatorCredentials(),
+      });
       const imageRepository = `${
         imageRegistry ?? `ghcr.io/${repoOwner!.toLowerCase()}`
       }/${name}`;
@@ -365,7 +307,13 @@ export function createWorkspaceImageValidateAction() {
       ctx.logger.info(
         `${name}: ${baseImage} with ${packages.length} apt packages and ${
           extensions.length
-        } extensions; image ${image}; Coder template ${name} (cpu ${cpu}, ${memoryGib} GiB, docker ${
+        } extensions; image ${image}; Coder template ${name} on cluster ${
+          resolved.name
+        } (${resolved.entityRef}, ${
+          resolved.source === 'config'
+            ? 'coderPlatform.clusters'
+            : resolved.target
+        }; cpu ${cpu}, ${memoryGib} GiB, docker ${
           docker ? 'on' : 'off'
         }, backup ${backup ? backupCron : 'off'})`,
       );
@@ -375,7 +323,9 @@ export function createWorkspaceImageValidateAction() {
       ctx.output('baseImage', baseImage!);
       ctx.output('packages', packages);
       ctx.output('extensions', extensions);
-      ctx.output('cluster', cluster!);
+      ctx.output('cluster', resolved.name);
+      ctx.output('clusterEntityRef', resolved.entityRef);
+      ctx.output('clusterTarget', resolved.target);
       ctx.output('repoOwner', repoOwner!);
       ctx.output('image', image);
       ctx.output('imageRepository', imageRepository);
