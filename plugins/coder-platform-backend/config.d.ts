@@ -48,6 +48,20 @@ export interface Config {
        * @visibility backend
        */
       searchKeepSeconds?: number;
+      /**
+       * Seconds a failing upstream (per cluster) is not asked again after its
+       * first failure; doubles per failure in a row up to `maxBackoffSeconds`.
+       * The scheduled refresh still probes it. Kept in the cache store, so
+       * every replica backs off together. Default 5.
+       * @visibility backend
+       */
+      backoffSeconds?: number;
+      /**
+       * Longest wait between attempts at a failing upstream, at least
+       * `backoffSeconds`. Default 300.
+       * @visibility backend
+       */
+      maxBackoffSeconds?: number;
     };
     /**
      * Concurrency and time budget per upstream and cluster: at most

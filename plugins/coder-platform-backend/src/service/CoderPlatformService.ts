@@ -98,6 +98,8 @@ export class CoderPlatformService {
     this.#summaries = new SummaryCache({
       cache: options.cache,
       logger: options.logger,
+      backoffMs: options.settings.backoff.backoffMs,
+      maxBackoffMs: options.settings.backoff.maxBackoffMs,
       now: () => this.#now().getTime(),
     });
     for (const cluster of options.clusters) {

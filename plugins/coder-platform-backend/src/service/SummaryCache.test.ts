@@ -136,7 +136,7 @@ describe('SummaryCache', () => {
     await expect(get(down, 'other')).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message:
-        'keycloak of cluster dev is unavailable and nothing is cached (not asked again for 5 s): ECONNREFUSED',
+        'keycloak of cluster dev is unavailable and nothing is cached (not asked again for 5 s, next attempt after 2026-11-28T10:00:05.000Z): ECONNREFUSED',
     });
     expect(down).toHaveBeenCalledTimes(1);
   });

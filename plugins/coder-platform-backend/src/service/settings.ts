@@ -28,6 +28,11 @@ export interface ServiceSettings {
    * for stale answers; other views are kept 7 days. Default 10 min.
    */
   searchKeepMs: number;
+  /**
+   * Back-off of a failing upstream, shared by every replica through the
+   * cache store: first wait (doubling per failure in a row) and longest wait.
+   */
+  backoff: { backoffMs: number; maxBackoffMs: number };
   /** Concurrency and time budget per upstream and cluster. */
   limits: Record<UpstreamName, { concurrency: number; timeoutMs: number }>;
   refresh: {
@@ -60,6 +65,23 @@ const DEFAULT_LIMITS: Record<
   kubernetes: { concurrency: 2, timeoutSeconds: 20 },
   restic: { concurrency: 1, timeoutSeconds: 300 },
 };
+
+/** `cache.backoffSeconds` and `cache.maxBackoffSeconds`, checked. */
+function readBackoff(c: Config | undefined): ServiceSettings['backoff'] {
+  const first = c?.getOptionalNumber('cache.backoffSeconds') ?? 5;
+  const longest = c?.getOptionalNumber('cache.maxBackoffSeconds') ?? 300;
+  if (!(first > 0)) {
+    throw new Error(
+      `coderPlatform.cache.backoffSeconds must be a number of seconds above 0, got ${first}`,
+    );
+  }
+  if (!(longest >= first)) {
+    throw new Error(
+      `coderPlatform.cache.maxBackoffSeconds must be at least coderPlatform.cache.backoffSeconds (${first}), got ${longest}`,
+    );
+  }
+  return { backoffMs: first * 1000, maxBackoffMs: longest * 1000 };
+}
 
 /** Reads `coderPlatform.{cache,upstreams,refresh,thresholds,restic}` with defaults. */
 export function readSettings(root: Config): ServiceSettings {
@@ -94,6 +116,7 @@ export function readSettings(root: Config): ServiceSettings {
     searchKeepMs:
       Math.max(1, c?.getOptionalNumber('cache.searchKeepSeconds') ?? 600) *
       1000,
+    backoff: readBackoff(c),
     limits,
     refresh: {
       enabled: c?.getOptionalBoolean('refresh.enabled') ?? true,
