@@ -24,7 +24,8 @@ jest.setTimeout(180_000);
  * catalog:fetch from the real catalog, fetch:template, fetch:plain, the
  * Coder template push planned against the Coder contract server), and
  * hostile values are refused before anything renders, by the form's JSON
- * schema and, with the form bypassed, by the validate step.
+ * schema and, with the form bypassed, by the validate step; so is a cluster
+ * that is not a coder-cluster Resource the backend knows.
  */
 describe('workspace-image through the scaffolder dry-run', () => {
   let coder: CoderContractServer;
@@ -140,8 +141,49 @@ describe('workspace-image through the scaffolder dry-run', () => {
     expect(log).toContain(
       'dry run: would upload 5 files and create template "java-training"',
     );
+    // validate resolved the picked Resource with the cluster model
+    expect(log).toContain(
+      'Coder template java-training on cluster dev-eu1 (resource:default/dev-eu1, coderPlatform.clusters;',
+    );
     expect(coder.templateNames()).toEqual([]);
   });
+
+  it.each([
+    [
+      'another kind',
+      'component:default/java-app',
+      'component:default/java-app is a Component, not a Resource of spec.type coder-cluster',
+    ],
+    [
+      'a Resource of another spec.type',
+      'resource:default/orders-db',
+      'resource:default/orders-db is a Resource of spec.type "database", not coder-cluster',
+    ],
+    [
+      'an unknown cluster',
+      'resource:default/dev-us9',
+      'resource:default/dev-us9 names cluster "dev-us9", which is neither in coderPlatform.clusters (dev-eu1) nor a GKE cluster the backend may reach',
+    ],
+    [
+      'a missing entity',
+      'resource:default/nowhere',
+      'resource:default/nowhere is not in the catalog, or you may not read it',
+    ],
+  ])(
+    'the validate step refuses %s as cluster (the form lets it through) before anything renders',
+    async (_case, cluster, message) => {
+      const res = await dryRun(server, templateEntity(), {
+        ...validValues(),
+        cluster,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(
+        `coder-platform:workspace-image:validate: the request was refused before anything was rendered: cluster: ${message}`,
+      );
+      expect(res.body.directoryContents).toBeUndefined();
+      expect(coder.templateNames()).toEqual([]);
+    },
+  );
 
   it.each([
     [
@@ -238,7 +280,10 @@ describe('workspace-image through the scaffolder dry-run', () => {
       'GET',
       '/api/catalog/entities?filter=kind=resource,spec.type=coder-cluster',
     );
-    expect(found.body.map((e: any) => e.metadata.name)).toEqual(['dev-eu1']);
+    expect(found.body.map((e: any) => e.metadata.name).sort()).toEqual([
+      'dev-eu1',
+      'dev-us9',
+    ]);
     const cluster = templateEntity().spec.parameters[1].properties.cluster;
     expect(cluster['ui:field']).toBe('EntityPicker');
     expect(cluster['ui:options'].catalogFilter).toEqual({

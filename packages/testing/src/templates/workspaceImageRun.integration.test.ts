@@ -1,6 +1,7 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'yaml';
 import { CoderContractServer } from '../coder/CoderContractServer';
 import { LocalGitHub } from '../github/LocalGitHub';
@@ -329,4 +330,49 @@ describe('workspace-image end to end (API server, Coder contract server, local g
     expect(mutations()).toBe(before.calls);
     expect(coder.templateNames()).toEqual(before.templates);
   });
+  it.each([
+    [
+      'an unknown cluster',
+      'resource:default/dev-us9',
+      'cluster: resource:default/dev-us9 names cluster "dev-us9", which is neither in coderPlatform.clusters (dev-eu1)',
+    ],
+    [
+      'an entity of another kind',
+      'component:default/java-app',
+      'cluster: component:default/java-app is a Component, not a Resource of spec.type coder-cluster',
+    ],
+  ])(
+    'a real run with %s as cluster fails at the validate step: no repository on the git server, nothing pushed',
+    async (_case, cluster, message) => {
+      const repos = () =>
+        existsSync(path.join(github.root, 'acme'))
+          ? readdirSync(path.join(github.root, 'acme')).sort()
+          : [];
+      const before = {
+        calls: mutations(),
+        templates: coder.templateNames(),
+        repos: repos(),
+      };
+      const { created, task, log } = await runTask(
+        'template:default/workspace-image',
+        {
+          ...validValues(github.host),
+          name: 'bad-cluster',
+          cluster,
+          repoUrl: `${github.host}?owner=acme&repo=bad-cluster`,
+        },
+      );
+      // the form lets it through; the validate step refuses it
+      expect(created.status).toBe(201);
+      expect(task.status).toBe('failed');
+      expect(log).toContain(
+        `coder-platform:workspace-image:validate: the request was refused before anything was rendered: ${message}`,
+      );
+      expect(log).not.toContain('Fetching template content');
+      expect(existsSync(github.repoDir('acme', 'bad-cluster'))).toBe(false);
+      expect(repos()).toEqual(before.repos);
+      expect(mutations()).toBe(before.calls);
+      expect(coder.templateNames()).toEqual(before.templates);
+    },
+  );
 });

@@ -62,6 +62,46 @@ export const clusterResource = {
   spec: { type: 'coder-cluster', owner: 'group:default/platform-team' },
 };
 
+/**
+ * Entities an API caller may name as `cluster` that are no cluster the
+ * backend may target: another kind, a Resource of another spec.type, and a
+ * coder-cluster Resource naming a cluster that is neither configured nor an
+ * allowed GKE cluster.
+ */
+export const notClusters = {
+  component: {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'java-app',
+      annotations: { 'coder-platform.io/cluster': 'dev-eu1' },
+    },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/developers',
+    },
+  },
+  database: {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: 'orders-db',
+      annotations: { 'coder-platform.io/cluster': 'dev-eu1' },
+    },
+    spec: { type: 'database', owner: 'group:default/data-team' },
+  },
+  unknown: {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: 'dev-us9',
+      annotations: { 'coder-platform.io/cluster': 'dev-us9' },
+    },
+    spec: { type: 'coder-cluster', owner: 'group:default/platform-team' },
+  },
+};
+
 /** Every file of the template folder, as the dry-run endpoint takes them. */
 export function directoryContents(dir = WORKSPACE_IMAGE_DIR) {
   const files: { path: string; base64Content: string }[] = [];
@@ -148,7 +188,12 @@ const templateKindModule = createBackendModule({
 export async function startWorkspaceImageBackend(config: Record<string, any>) {
   const dir = await mkdtemp(path.join(tmpdir(), 'workspace-image-catalog-'));
   const clusterFile = path.join(dir, 'cluster.yaml');
-  await writeFile(clusterFile, stringify(clusterResource));
+  await writeFile(
+    clusterFile,
+    [clusterResource, ...Object.values(notClusters)]
+      .map(e => stringify(e))
+      .join('---\n'),
+  );
   // The same template without the form's checks, as anyone may register one.
   const unchecked = templateWithoutFormChecks();
   unchecked.metadata.name = 'workspace-image-unchecked';
@@ -196,13 +241,28 @@ export async function startWorkspaceImageBackend(config: Record<string, any>) {
         'GET',
         '/api/catalog/entities/by-name/template/default/workspace-image',
       );
+      const others = await Promise.all(
+        Object.values(notClusters).map(e =>
+          api(
+            server,
+            'GET',
+            `/api/catalog/entities/by-name/${e.kind.toLowerCase()}/default/${
+              e.metadata.name
+            }`,
+          ),
+        ),
+      );
       last = `${res.status} ${JSON.stringify(res.body).slice(0, 300)} / ${
         tpl.status
       } ${JSON.stringify(tpl.body).slice(0, 300)}`;
-      return res.status === 200 && tpl.status === 200;
+      return (
+        res.status === 200 &&
+        tpl.status === 200 &&
+        others.every(o => o.status === 200)
+      );
     },
     () =>
-      `the catalog did not ingest the cluster Resource and the template; last answers: ${last}`,
+      `the catalog did not ingest the cluster Resources, the Component and the template; last answers: ${last}`,
   );
   return { backend, server };
 }
