@@ -33,8 +33,19 @@ export interface Config {
         timeoutMinutes?: number;
       };
       /**
-       * Bounded exponential backoff for 429, 5xx, gRPC UNAVAILABLE and dropped
-       * connections: the only retry (the Google clients' own retries are off;
+       * Seconds one call to a Google API (one attempt) may go unanswered
+       * before it is given up on and retried with the backoff below: the
+       * request timeout of every client (gRPC deadline, REST timeout) and
+       * the actions' own deadline per attempt. A hung API therefore fails the
+       * step after about `retry.maxAttempts` times this, with an error naming
+       * the API and the operation. Waiting on long-running operations is
+       * bounded separately (`operations.timeoutMinutes`). Default 60.
+       * @visibility backend
+       */
+      callTimeoutSeconds?: number;
+      /**
+       * Bounded exponential backoff for 429, 5xx, gRPC UNAVAILABLE, calls
+       * that time out and dropped connections: the only retry (the Google clients' own retries are off;
        * calls that are not idempotent, such as creating a service account key,
        * are never retried).
        */

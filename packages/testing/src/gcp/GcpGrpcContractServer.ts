@@ -6,6 +6,7 @@ import {
   GCP_CODES,
   GcpCallLog,
   GcpContractError,
+  HungCall,
   OperationStore,
   serviceDisabledError,
 } from './contract';
@@ -175,6 +176,7 @@ export class GcpGrpcContractServer {
 
   /** Stops the server. */
   async stop(): Promise<void> {
+    this.calls.releaseHung();
     await new Promise<void>(resolve =>
       this.server.tryShutdown(() => resolve()),
     );
@@ -218,6 +220,18 @@ export class GcpGrpcContractServer {
             error => {
               if (error instanceof DroppedConnection && dropSession(call))
                 return;
+              if (error instanceof HungCall) {
+                // No answer: the client's deadline (or clearing the faults) ends it.
+                const forget = this.calls.hold(() =>
+                  callback({
+                    code: GCP_CODES.UNAVAILABLE.grpc,
+                    details: 'the hung call was closed by the contract server',
+                    metadata: new grpc.Metadata(),
+                  }),
+                );
+                call.once('cancelled', forget);
+                return;
+              }
               const e =
                 error instanceof GcpContractError
                   ? error

@@ -12,9 +12,11 @@ import {
   GCP_CODES,
   GcpCallLog,
   GcpContractError,
+  HungCall,
   OperationStore,
   serviceDisabledError,
 } from './contract';
+import { ComputeDiskRoutes } from './computeDisks';
 import {
   emptyPolicy,
   IamPolicy,
@@ -80,7 +82,8 @@ function selfSignedCertificate(): { key: string; cert: string } {
 
 /**
  * An HTTPS server speaking the REST shapes of Compute Engine v1 (networks,
- * subnetworks, firewalls, addresses, global/regional operations), Cloud DNS v1
+ * subnetworks, firewalls, addresses, zonal disks, global/regional/zonal
+ * operations), Cloud DNS v1
  * (managed zones, rrsets, changes) and IAM v1 (service accounts, their IAM
  * policy and keys), as in the discovery documents. The TLS certificate is
  * self-signed and generated at start; call `trustCertificate()` so the
@@ -101,6 +104,8 @@ export class GcpRestContractServer {
       policy?: IamPolicy;
     }
   >();
+  /** Zonal persistent disks (what a GKE cluster's PersistentVolumes leave). */
+  readonly disks = new ComputeDiskRoutes();
   /** Bucket IAM policies (the part of the GCS JSON API the emulator lacks). */
   readonly storage = new StorageIamRoutes();
   /** Service accounts by `projects/p/serviceAccounts/email`. */
@@ -151,6 +156,7 @@ export class GcpRestContractServer {
 
   /** Stops the server. */
   async stop(): Promise<void> {
+    this.calls.releaseHung();
     this.server.closeAllConnections();
     await new Promise<void>(resolve => this.server.close(() => resolve()));
   }
@@ -224,6 +230,14 @@ export class GcpRestContractServer {
         req.socket.destroy();
         return;
       }
+      if (error instanceof HungCall) {
+        // No answer: the client's deadline (or clearing the faults) ends it.
+        res.once(
+          'close',
+          this.calls.hold(() => req.socket.destroy()),
+        );
+        return;
+      }
       const e =
         error instanceof GcpContractError
           ? error
@@ -292,6 +306,11 @@ export class GcpRestContractServer {
             region: `https://www.googleapis.com/compute/v1/projects/${project}/${scope}`,
           }
         : {}),
+      ...(scope.startsWith('zones/')
+        ? {
+            zone: `https://www.googleapis.com/compute/v1/projects/${project}/${scope}`,
+          }
+        : {}),
     };
     this.opInfo.set(op.name, info);
     return this.renderComputeOp(op.name, false)!;
@@ -332,10 +351,24 @@ export class GcpRestContractServer {
     const parts = path.split('/');
     // projects/{p}/global/{collection}[/{name}[/{verb}]]
     // projects/{p}/regions/{r}/{collection}[/{name}[/{verb}]]
+    // projects/{p}/zones/{z}/... and projects/{p}/aggregated/disks
     const project = parts[1];
+    const disks = this.disks.route(
+      {
+        enter: rpc => this.enter('compute', rpc, project),
+        operation: (scope, type, target, apply) =>
+          this.computeOperation(project, scope, type, target, apply),
+      },
+      method,
+      project,
+      parts.slice(2),
+      query,
+    );
+    if (disks) return disks;
     const regional = parts[2] === 'regions';
-    const scope = regional ? `regions/${parts[3]}` : 'global';
-    const rest = parts.slice(regional ? 4 : 3);
+    const zonal = parts[2] === 'zones';
+    const scope = regional || zonal ? `${parts[2]}/${parts[3]}` : 'global';
+    const rest = parts.slice(regional || zonal ? 4 : 3);
     const [collection, name, verb] = rest;
     const base = `projects/${project}/${scope}/${collection}`;
     const key = `${base}/${name}`;
@@ -346,9 +379,14 @@ export class GcpRestContractServer {
     if (collection === 'operations' && name) {
       this.enter(
         'compute',
-        `${regional ? 'regionOperations' : 'globalOperations'}.${
-          verb === 'wait' ? 'wait' : 'get'
-        }`,
+        `${
+          (
+            {
+              regions: 'regionOperations',
+              zones: 'zoneOperations',
+            } as Record<string, string>
+          )[parts[2]] ?? 'globalOperations'
+        }.${verb === 'wait' ? 'wait' : 'get'}`,
         project,
       );
       const op = this.renderComputeOp(name, true);

@@ -48,6 +48,18 @@ export class DroppedConnection extends GcpContractError {
   }
 }
 
+/**
+ * A fault that never answers: the server keeps the call open (REST: the
+ * request, gRPC: the stream) and sends nothing, as a stuck front end does.
+ * Only the client's own deadline ends it; clearing the faults or stopping the
+ * server closes what is still open.
+ */
+export class HungCall extends GcpContractError {
+  constructor() {
+    super('DEADLINE_EXCEEDED', 'the contract server never answers this call');
+  }
+}
+
 /** The message and ErrorInfo Google returns when an API is not enabled. */
 export function serviceDisabledError(
   service: string,
@@ -117,9 +129,10 @@ export type GcpFault = {
   times?: number;
   /**
    * The failure; a code alone gives a generic message, `DROP` closes the
-   * connection without an answer ({@link DroppedConnection}).
+   * connection without an answer ({@link DroppedConnection}), `HANG` never
+   * answers ({@link HungCall}).
    */
-  error: GcpContractError | GcpCode | 'DROP';
+  error: GcpContractError | GcpCode | 'DROP' | 'HANG';
 };
 
 /** Per-RPC call counter plus fault injection, shared by every contract server. */
@@ -128,6 +141,7 @@ export class GcpCallLog {
   private readonly faults: Array<
     Required<Omit<GcpFault, 'error'>> & { error: GcpContractError }
   > = [];
+  private readonly hung = new Set<() => void>();
 
   /** Records a call and throws the injected fault if one matches. */
   enter(rpc: string): void {
@@ -148,15 +162,38 @@ export class GcpCallLog {
   inject(fault: GcpFault): void {
     let error: GcpContractError;
     if (fault.error === 'DROP') error = new DroppedConnection();
+    else if (fault.error === 'HANG') error = new HungCall();
     else if (typeof fault.error === 'string')
       error = new GcpContractError(fault.error, `injected ${fault.error}`);
     else error = fault.error;
     this.faults.push({ rpc: fault.rpc, times: fault.times ?? 1, error });
   }
 
-  /** Removes every pending fault. */
+  /**
+   * Keeps a hung call: `close` ends it (closes its connection or stream)
+   * when the faults are cleared or the server stops.
+   */
+  hold(close: () => void): () => void {
+    this.hung.add(close);
+    return () => this.hung.delete(close);
+  }
+
+  /** Calls hung right now (not yet given up by their client or closed). */
+  get hungCalls(): number {
+    return this.hung.size;
+  }
+
+  /** Closes every hung call, as a restarted front end drops its connections. */
+  releaseHung(): void {
+    const open = [...this.hung];
+    this.hung.clear();
+    open.forEach(close => close());
+  }
+
+  /** Removes every pending fault and closes the calls still hung. */
   clearFaults(): void {
     this.faults.length = 0;
+    this.releaseHung();
   }
 
   /** Calls per RPC since the last reset. */

@@ -31,6 +31,8 @@ export type ErrorContext = {
   secrets?: Iterable<string>;
   /** False for a call sent once (not idempotent): no "run again" advice. */
   retried?: boolean;
+  /** The time budget of one call, for a call that never answered. */
+  callTimeoutMs?: number;
 };
 
 function missingPermission(message: string): string | undefined {
@@ -104,11 +106,33 @@ export function toActionError(error: unknown, context: ErrorContext): Error {
       return new InputError(
         `${prefix}: not found (does the project exist, and is the parent resource created?). Upstream: ${upstream}`,
       );
-    default:
-      if (isTransient(error) && context.retried !== false)
+    case Code.DEADLINE_EXCEEDED:
+      if (context.callTimeoutMs !== undefined) {
+        const budget = `${
+          context.callTimeoutMs / 1000
+        } s (coderPlatform.gcp.callTimeoutSeconds)`;
         return new Error(
-          `${prefix}: ${context.api} is unavailable or unreachable (${upstream}), still after retries. Run the task again once it answers: what earlier attempts completed is not done twice.`,
+          context.retried === false
+            ? `${prefix}: ${context.api} did not answer within ${budget} (${upstream}).`
+            : `${prefix}: ${context.api} did not answer within ${budget} on any attempt (${upstream}): it is unreachable or overloaded. Run the task again once it answers: what earlier attempts completed is not done twice.`,
         );
-      return new Error(`${prefix}: ${upstream}`);
+      }
+      return transientOrPlain(error, prefix, upstream, context);
+    default:
+      return transientOrPlain(error, prefix, upstream, context);
   }
+}
+
+/** A transient error after retries says to run again; anything else names the step. */
+function transientOrPlain(
+  error: unknown,
+  prefix: string,
+  upstream: string,
+  context: ErrorContext,
+): Error {
+  if (isTransient(error) && context.retried !== false)
+    return new Error(
+      `${prefix}: ${context.api} is unavailable or unreachable (${upstream}), still after retries. Run the task again once it answers: what earlier attempts completed is not done twice.`,
+    );
+  return new Error(`${prefix}: ${upstream}`);
 }

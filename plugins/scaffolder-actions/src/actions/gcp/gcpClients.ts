@@ -23,11 +23,15 @@ type GaxClientConfig = {
  * of `serviceName`: the actions retry with their one bounded backoff
  * (retry.ts), and the clients' defaults (e.g. Compute: UNAVAILABLE retried for
  * up to 600 s) would run beneath it, multiplying attempts and outlasting the
- * step when a connection drops.
+ * step when a connection drops. With `timeoutMs`, every method's deadline is
+ * that (`coderPlatform.gcp.callTimeoutSeconds`) instead of the client's
+ * default (20 s to 600 s per method), so a call that gets no answer is
+ * cancelled by the client when the action gives up on it.
  */
 export function withoutClientRetries(
   serviceName: string,
   defaults: GaxClientConfig,
+  timeoutMs?: number,
 ) {
   const methods = Object.keys(defaults.interfaces[serviceName]?.methods ?? {});
   return {
@@ -35,7 +39,13 @@ export function withoutClientRetries(
       [serviceName]: {
         retry_codes: { none: [] },
         methods: Object.fromEntries(
-          methods.map(m => [m, { retry_codes_name: 'none' }]),
+          methods.map(m => [
+            m,
+            {
+              retry_codes_name: 'none',
+              ...(timeoutMs ? { timeout_millis: timeoutMs } : {}),
+            },
+          ]),
         ),
       },
     },
@@ -62,11 +72,19 @@ const gaxDefaults = {
     require('@google-cloud/compute/build/src/v1/global_operations_client_config.json'),
   regionOperations: () =>
     require('@google-cloud/compute/build/src/v1/region_operations_client_config.json'),
+  disks: () =>
+    require('@google-cloud/compute/build/src/v1/disks_client_config.json'),
+  zoneOperations: () =>
+    require('@google-cloud/compute/build/src/v1/zone_operations_client_config.json'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const noRetry = (service: string, kind: keyof typeof gaxDefaults) => ({
-  clientConfig: withoutClientRetries(service, gaxDefaults[kind]()),
+const noRetry = (
+  service: string,
+  kind: keyof typeof gaxDefaults,
+  timeoutMs: number,
+) => ({
+  clientConfig: withoutClientRetries(service, gaxDefaults[kind](), timeoutMs),
 });
 
 /** Where one Google API is reached; every field maps to a documented client option. */
@@ -96,6 +114,12 @@ export type GcpSettings = {
   endpoints: Partial<Record<GcpApi, GcpEndpoint>>;
   operationPollIntervalMs: number;
   operationTimeoutMs: number;
+  /**
+   * Time one call (one attempt) may take before it is given up on and
+   * retried: every client's request timeout, and the actions' deadline per
+   * attempt (`coderPlatform.gcp.callTimeoutSeconds`).
+   */
+  callTimeoutMs: number;
   retry: RetrySettings;
 };
 
@@ -132,6 +156,12 @@ export function readGcpSettings(config: Config): GcpSettings {
       };
     }
   }
+  const callTimeoutSeconds = gcp?.getOptionalNumber('callTimeoutSeconds') ?? 60;
+  if (!(callTimeoutSeconds > 0)) {
+    throw new InputError(
+      `coderPlatform.gcp.callTimeoutSeconds: must be a positive number of seconds, got ${callTimeoutSeconds}`,
+    );
+  }
   return {
     projectId: gcp?.getOptionalString('projectId'),
     keyFilename: gcp?.getOptionalString('keyFilename'),
@@ -140,6 +170,7 @@ export function readGcpSettings(config: Config): GcpSettings {
       gcp?.getOptionalNumber('operations.pollIntervalMs') ?? 5000,
     operationTimeoutMs:
       (gcp?.getOptionalNumber('operations.timeoutMinutes') ?? 45) * 60_000,
+    callTimeoutMs: Math.round(callTimeoutSeconds * 1000),
     retry: {
       maxAttempts: gcp?.getOptionalNumber('retry.maxAttempts') ?? 5,
       initialDelayMs: gcp?.getOptionalNumber('retry.initialDelayMs') ?? 1000,
@@ -236,7 +267,11 @@ export class GcpClients {
         new ClusterManagerClient({
           ...this.gaxAuth(),
           ...this.gaxEndpoint('container', 'grpc'),
-          ...noRetry('google.container.v1.ClusterManager', 'clusterManager'),
+          ...noRetry(
+            'google.container.v1.ClusterManager',
+            'clusterManager',
+            this.settings.callTimeoutMs,
+          ),
         } as any),
     );
   }
@@ -248,7 +283,11 @@ export class GcpClients {
         new ProjectsClient({
           ...this.gaxAuth(),
           ...this.gaxEndpoint('resourceManager', 'grpc'),
-          ...noRetry('google.cloud.resourcemanager.v3.Projects', 'projects'),
+          ...noRetry(
+            'google.cloud.resourcemanager.v3.Projects',
+            'projects',
+            this.settings.callTimeoutMs,
+          ),
         } as any),
     );
   }
@@ -260,7 +299,11 @@ export class GcpClients {
         new ServiceUsageClient({
           ...this.gaxAuth(),
           ...this.gaxEndpoint('serviceUsage', 'grpc'),
-          ...noRetry('google.api.serviceusage.v1.ServiceUsage', 'serviceUsage'),
+          ...noRetry(
+            'google.api.serviceusage.v1.ServiceUsage',
+            'serviceUsage',
+            this.settings.callTimeoutMs,
+          ),
         } as any),
     );
   }
@@ -269,7 +312,11 @@ export class GcpClients {
     return {
       ...this.gaxAuth(),
       ...this.gaxEndpoint('compute', 'rest'),
-      ...noRetry(`google.cloud.compute.v1.${service}`, kind),
+      ...noRetry(
+        `google.cloud.compute.v1.${service}`,
+        kind,
+        this.settings.callTimeoutMs,
+      ),
     } as any;
   }
 
@@ -331,16 +378,36 @@ export class GcpClients {
     );
   }
 
+  disks() {
+    return this.track(
+      'compute.DisksClient',
+      () => new compute.DisksClient(this.computeOptions('disks', 'Disks')),
+    );
+  }
+
+  zoneOperations() {
+    return this.track(
+      'compute.ZoneOperationsClient',
+      () =>
+        new compute.ZoneOperationsClient(
+          this.computeOptions('zoneOperations', 'ZoneOperations'),
+        ),
+    );
+  }
+
   /**
    * Cloud DNS (REST; the client always uses https). Its own retry of 5xx and
    * 429 is turned off per request (`maxRetries: 0`; the client ignores
    * `retryOptions`). It still retries a connection that gives no answer at
-   * all three times (retry-request's `noResponseRetries`, not configurable).
+   * all three times (retry-request's `noResponseRetries`, not configurable),
+   * so each request also has the call timeout (the client's default is 60 s)
+   * and the action's deadline per attempt ends the wait at that timeout.
    */
   dns(projectId: string): DNS {
     const e = this.settings.endpoints.dns;
     const dns = new DNS({
       projectId,
+      timeout: this.settings.callTimeoutMs,
       ...(e
         ? { apiEndpoint: e.port ? `${e.apiEndpoint}:${e.port}` : e.apiEndpoint }
         : {}),
@@ -350,6 +417,7 @@ export class GcpClients {
       request: (reqOpts: Record<string, unknown>) => ({
         ...reqOpts,
         maxRetries: 0,
+        timeout: this.settings.callTimeoutMs,
       }),
     } as any);
     return dns;
@@ -372,6 +440,9 @@ export class GcpClients {
       // googleapis retries 5xx GETs on its own by default; the actions'
       // backoff (retry.ts) is the one retry.
       retry: false,
+      // gaxios has no timeout by default: a call that never answers would
+      // hang the step until the task is cancelled.
+      timeout: this.settings.callTimeoutMs,
       ...(e
         ? {
             rootUrl: `${e.plaintext ? 'http' : 'https'}://${e.apiEndpoint}${
@@ -389,6 +460,7 @@ export class GcpClients {
       projectId,
       // The actions retry with their own bounded backoff (retry.ts).
       retryOptions: { autoRetry: false },
+      timeout: this.settings.callTimeoutMs,
       ...(e
         ? {
             apiEndpoint: `${e.plaintext ? 'http' : 'https'}://${e.apiEndpoint}${

@@ -16,6 +16,7 @@ import {
   Code,
   googleErrorInfo,
   sleep,
+  withDeadline,
   withRetry,
 } from './retry';
 
@@ -142,12 +143,14 @@ export class GcpRun {
       api: this.api,
       projectId: this.projectId,
       secrets: this.secrets,
+      callTimeoutMs: this.clients.settings.callTimeoutMs,
     };
   }
 
   private retryOptions(what: string) {
     return {
       ...this.clients.settings.retry,
+      callTimeoutMs: this.clients.settings.callTimeoutMs,
       what,
       signal: this.ctx.signal,
       logger: this.logger,
@@ -210,7 +213,11 @@ export class GcpRun {
       return await this.ctx.checkpoint<T>({
         key,
         fn: once
-          ? () => abortable(fn(), this.ctx.signal)
+          ? () =>
+              abortable(
+                withDeadline(fn(), this.clients.settings.callTimeoutMs),
+                this.ctx.signal,
+              )
           : () => withRetry(fn, this.retryOptions(what)),
       });
     } catch (error) {

@@ -163,6 +163,48 @@ export function abortError(signal?: AbortSignal): Error {
   return error;
 }
 
+/**
+ * A call that got no answer within its time budget
+ * (`coderPlatform.gcp.callTimeoutSeconds`): DEADLINE_EXCEEDED, so transient.
+ */
+export class CallTimeoutError extends Error {
+  readonly code = Code.DEADLINE_EXCEEDED;
+
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs / 1000} s`);
+    this.name = 'CallTimeoutError';
+  }
+}
+
+/**
+ * Resolves like `promise`, or rejects with a {@link CallTimeoutError} once
+ * `timeoutMs` pass without an answer. The clients are given the same timeout
+ * and cancel their request themselves; this bounds the wait whatever a
+ * client does beneath (e.g. Cloud DNS re-sends a request that got no answer).
+ */
+export function withDeadline<T>(
+  promise: Promise<T>,
+  timeoutMs: number | undefined,
+): Promise<T> {
+  if (!timeoutMs) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new CallTimeoutError(timeoutMs)),
+      timeoutMs,
+    );
+    promise.then(
+      value => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      error => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Sleeps, or rejects as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return sleepOrAbort(ms, signal, abortError);
@@ -189,9 +231,11 @@ export async function withRetry<T>(
     signal?: AbortSignal;
     logger?: LoggerService;
     secrets?: Iterable<string>;
+    /** Deadline of each attempt; a call still unanswered then is retried. */
+    callTimeoutMs?: number;
   },
 ): Promise<T> {
-  return retryWithBackoff(fn, {
+  return retryWithBackoff(() => withDeadline(fn(), options.callTimeoutMs), {
     maxAttempts: options.maxAttempts,
     retryable: isTransient,
     signal: options.signal,
