@@ -3,3 +3,4 @@ export * from './GcpGrpcContractServer';
 export * from './GcpRestContractServer';
 export * from './GcpContractServer';
 export * from './iamPolicies';
+export * from './computeDisks';

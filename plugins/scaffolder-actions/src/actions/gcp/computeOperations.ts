@@ -59,6 +59,20 @@ export function waitRegional(
   });
 }
 
+/** Waits on a zonal Compute operation. */
+export function waitZonal(
+  run: GcpRun,
+  what: string,
+  zone: string,
+  operation: string,
+) {
+  const client = run.clients.zoneOperations();
+  return run.waitFor(what, async () => {
+    const [op] = await client.get({ project: run.projectId, zone, operation });
+    return pollResult(op as ComputeOperation);
+  });
+}
+
 /** The last path segment of a self link or name. */
 export const lastSegment = (s?: string | null) =>
   String(s ?? '')

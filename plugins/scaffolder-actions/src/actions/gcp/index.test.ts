@@ -6,6 +6,7 @@ describe('createGcpActions', () => {
     const actions = createGcpActions({ config: new ConfigReader({}) });
     expect(actions.map(a => a.id).sort()).toEqual([
       'gcp:compute:address',
+      'gcp:compute:cluster-disks',
       'gcp:compute:network',
       'gcp:dns:managed-zone',
       'gcp:dns:record-set',

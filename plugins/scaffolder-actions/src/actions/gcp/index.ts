@@ -11,6 +11,7 @@ import { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 import { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
 import { createGcpIamBindingAction } from './gcpIamBinding';
 import { createGcpStoragePrefixDeleteAction } from './gcpStoragePrefixDelete';
+import { createGcpComputeClusterDisksAction } from './gcpComputeClusterDisks';
 
 export { createGcpGkeClusterAction } from './gcpGkeCluster';
 export { createGcpStorageBucketAction } from './gcpStorageBucket';
@@ -22,6 +23,7 @@ export { createGcpDnsManagedZoneAction } from './gcpDnsManagedZone';
 export { createGcpDnsRecordSetAction } from './gcpDnsRecordSet';
 export { createGcpIamBindingAction } from './gcpIamBinding';
 export { createGcpStoragePrefixDeleteAction } from './gcpStoragePrefixDelete';
+export { createGcpComputeClusterDisksAction } from './gcpComputeClusterDisks';
 export type { GcpActionOptions } from './gcpClients';
 
 /**
@@ -44,5 +46,6 @@ export function createGcpActions(options: {
     createGcpDnsManagedZoneAction(options),
     createGcpDnsRecordSetAction(options),
     createGcpGkeClusterAction(options),
+    createGcpComputeClusterDisksAction(options),
   ] as TemplateAction<any, any, any>[];
 }
