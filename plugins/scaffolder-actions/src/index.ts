@@ -7,3 +7,4 @@ export { scaffolderModuleCoderPlatform as default } from './module';
 export * from './actions/gcp';
 export * from './actions/cluster';
 export * from './actions/workspace';
+export * from './actions/catalog';
