@@ -2,14 +2,35 @@ import yaml from 'yaml';
 import { createWorkspaceImageValidateAction } from './workspaceImageValidate';
 import { examples } from './workspaceImageValidate.examples';
 import { mockContext } from '../cluster/__testUtils__/context';
-import { workspaceOptions } from './__testUtils__/clusterCatalog';
+import {
+  clusterResource,
+  MemoryCatalog,
+  workspaceOptions,
+} from './__testUtils__/clusterCatalog';
+
+const GKE = 'projects/acme-dev/locations/europe-west1/clusters/dev-eu2';
+
+/** The clusters the examples name: dev-eu1 (configured) and dev-eu2 (discovered on GKE). */
+const catalog = () =>
+  new MemoryCatalog().add(clusterResource('dev-eu1')).add({
+    kind: 'Resource',
+    metadata: {
+      name: 'dev-eu2',
+      namespace: 'platform',
+      annotations: {
+        'coder-platform.io/cluster': 'dev-eu2',
+        'coder-platform.io/gke-cluster': GKE,
+      },
+    },
+    spec: { type: 'coder-cluster' },
+  });
 
 describe('coder-platform:workspace-image:validate examples', () => {
   it.each(examples.map(e => [e.description, e.example]))(
     'accepts "%s" as written, in a dry run and for real, with the same outputs',
     async (_description, example) => {
       const { input } = yaml.parse(example).steps[0];
-      const options = workspaceOptions();
+      const options = workspaceOptions(catalog());
       const action = createWorkspaceImageValidateAction(options);
       const dry = mockContext(input, { isDryRun: true });
       await action.handler(dry as any);
@@ -37,12 +58,14 @@ describe('coder-platform:workspace-image:validate examples', () => {
           )}`
         }/${input.name}:latest`,
       );
-      expect(outputs.cluster).toBe('dev-eu1');
-      expect(outputs.clusterTarget).toBe('dev-eu1');
+      const discovered = input.cluster === 'resource:platform/dev-eu2';
+      expect(outputs.cluster).toBe(discovered ? 'dev-eu2' : 'dev-eu1');
+      expect(outputs.clusterEntityRef).toBe(input.cluster);
+      expect(outputs.clusterTarget).toBe(discovered ? GKE : 'dev-eu1');
       // both runs read the cluster entity, the dry run too
       expect(options.catalog.lookups.map(l => l.ref)).toEqual([
-        'resource:default/dev-eu1',
-        'resource:default/dev-eu1',
+        input.cluster,
+        input.cluster,
       ]);
       expect(real.checkpoint).not.toHaveBeenCalled();
     },

@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Validate the form of the workspace-image template before anything renders (the first step)',
+      'Validate the form of the workspace-image template before anything renders (the first step); the cluster Resource is looked up in the catalog and must name a cluster of coderPlatform.clusters or an allowed GKE cluster',
     example: yaml.stringify({
       steps: [
         {
@@ -56,6 +56,35 @@ export const examples: TemplateExample[] = [
             cluster: 'resource:default/dev-eu1',
             repoUrl: 'github.com?owner=acme&repo=python-data',
             imageRegistry: 'registry.example.com/workspaces',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'A cluster discovered from its coder-cluster Resource (coder-platform.io/gke-cluster in an allowed project): outputs clusterTarget, the GKE resource name coder:template:push takes',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'validate',
+          action: 'coder-platform:workspace-image:validate',
+          name: 'Validate the request',
+          input: {
+            name: 'go-services',
+            owner: 'group:default/developers',
+            baseImage: 'golang:1.25-bookworm',
+            packages: ['git', 'make'],
+            extensions: ['golang.go'],
+            cpu: 4,
+            memoryGib: 8,
+            homeDiskGib: 30,
+            docker: true,
+            backup: true,
+            backupCron: '30 */4 * * *',
+            ttlHours: 12,
+            cluster: 'resource:platform/dev-eu2',
+            repoUrl: 'github.com?owner=acme&repo=go-services',
           },
         },
       ],
