@@ -7,6 +7,7 @@ import {
 // eslint-disable-next-line @backstage/no-undeclared-imports
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCatalogActions } from './actions/catalog';
 import { createClusterActions } from './actions/cluster';
 import { createGcpActions } from './actions/gcp';
 import { createWorkspaceActions } from './actions/workspace';
@@ -30,6 +31,7 @@ export const scaffolderModuleCoderPlatform = createBackendModule({
           ...createGcpActions({ config }),
           ...createClusterActions({ config }),
           ...createWorkspaceActions({ config, catalog }),
+          ...createCatalogActions({ catalog }),
         );
       },
     });

@@ -9,6 +9,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
@@ -121,9 +122,12 @@ export async function startDryRunBackend(
         deps: {
           scaffolder: scaffolderActionsExtensionPoint,
           config: coreServices.rootConfig,
+          catalog: catalogServiceRef,
         },
-        async init({ scaffolder, config }) {
-          scaffolder.addActions(...suiteActions({ config, authClient }));
+        async init({ scaffolder, config, catalog }) {
+          scaffolder.addActions(
+            ...suiteActions({ config, authClient, catalog }),
+          );
         },
       });
     },

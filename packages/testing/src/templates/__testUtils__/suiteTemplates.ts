@@ -10,6 +10,7 @@ import {
 } from '@backstage/plugin-scaffolder-backend';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  createCatalogActions,
   createClusterActions,
   createGcpActions,
   createWorkspaceActions,
@@ -99,7 +100,12 @@ export function builtinActions(): TemplateAction<any, any, any>[] {
 
 /** Every action of our actions module (the factories the module registers). */
 export function suiteActions(
-  options: { config?: RootConfigService; authClient?: any } = {},
+  options: {
+    config?: RootConfigService;
+    authClient?: any;
+    /** The CatalogService coder-platform:catalog:unregister calls (none: schemas only). */
+    catalog?: any;
+  } = {},
 ): TemplateAction<any, any, any>[] {
   const config = options.config ?? mockServices.rootConfig();
   return [
@@ -107,6 +113,7 @@ export function suiteActions(
     ...createClusterActions({ config, authClient: options.authClient }),
     // schemas only: the catalog is never read here
     ...createWorkspaceActions({ config, catalog: {} as any }),
+    ...createCatalogActions({ catalog: options.catalog ?? ({} as any) }),
   ];
 }
 
