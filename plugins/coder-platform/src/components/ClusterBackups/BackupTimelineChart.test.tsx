@@ -1,142 +1,172 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { createTheme, ThemeProvider } from '@material-ui/core/styles';
-import { configure, fireEvent, screen } from '@testing-library/react';
+import { configure, fireEvent, screen, within } from '@testing-library/react';
 import { mainPostgresStatusFixture } from '../../__fixtures__/backups';
+import { probed } from '../../__testUtils__/appTheme';
 import { BackupTimelineChart } from './BackupTimelineChart';
-import { BackupTooltip } from './BackupTooltip';
-import { backupColors } from './chartColors';
-import { toTimelinePoints } from './timeline';
+import { POINT_SIZE, MARK_SIZE } from './chartColors';
 
 // recharts lays out every render in jsdom; the shared CI machine is slow.
 jest.setTimeout(60_000);
 // findBy/waitFor wait for a render, not for a clock: give a loaded machine time.
 configure({ asyncUtilTimeout: 15_000 });
 
+const MiB = 1024 ** 2;
+
+/** Each drawn symbol's path: its series (by order), fill, stroke and the size recharts gave it. */
+function symbols(container: HTMLElement) {
+  return Array.from(
+    container.querySelectorAll('.recharts-scatter-symbol path'),
+  ).map(path => ({
+    fill: path.getAttribute('fill'),
+    stroke: path.getAttribute('stroke'),
+  }));
+}
+
+async function renderChart(
+  status: Parameters<typeof BackupTimelineChart>[0]['status'],
+) {
+  const { element, theme } = probed(<BackupTimelineChart status={status} />);
+  const view = renderInTestApp(element);
+  await screen.findByRole('figure', {
+    name: `Base backups of ${status.name} over time`,
+  });
+  return { ...view, theme };
+}
+
 describe('BackupTimelineChart', () => {
-  it('draws one symbol per backup, plus a star over each permanent one', async () => {
-    const { container } = renderInTestApp(
-      <BackupTimelineChart status={mainPostgresStatusFixture} />,
-    );
-    expect(
-      await screen.findByRole('figure', {
-        name: 'Base backups of main-postgres-db over time',
-      }),
-    ).toBeInTheDocument();
+  it('draws one symbol per backup, plus a star around each permanent one, at full size', async () => {
+    const { container } = await renderChart(mainPostgresStatusFixture);
     expect(
       container.querySelector('.recharts-responsive-container'),
     ).toBeInTheDocument();
     // 3 full + 10 restorable deltas + 1 broken delta + 1 permanent star.
-    expect(container.querySelectorAll('.recharts-scatter-symbol')).toHaveLength(
-      15,
+    const drawn = container.querySelectorAll('.recharts-scatter-symbol path');
+    expect(drawn).toHaveLength(15);
+    // Not animated: every symbol is drawn at its full size from the start
+    // (the old chart was screenshotted mid-animation, its dots too small to
+    // see). A circle path starts at its radius: `M<r>,0A<r>,<r>,...`.
+    const radius = (size: number) => Math.sqrt(size / Math.PI);
+    const circle = drawn[0].getAttribute('d')!;
+    expect(Number(circle.match(/^M([\d.]+),0A/)![1])).toBeCloseTo(
+      radius(POINT_SIZE),
+      1,
     );
-    // Every other UTC day on the time axis, compressed GiB on the other.
+    expect(radius(POINT_SIZE) * 2).toBeGreaterThan(14);
+    // The permanent star reaches well beyond the circle it surrounds.
+    const reach = (d: string) =>
+      Math.max(...(d.match(/-?[\d.]+/g) ?? []).map(n => Math.abs(Number(n))));
+    const star = drawn[14].getAttribute('d')!;
+    expect(star).not.toBe(circle);
+    expect(reach(star)).toBeGreaterThan(radius(POINT_SIZE) * 1.5);
+    expect(MARK_SIZE).toBeGreaterThan(POINT_SIZE);
+  });
+
+  it('labels the time axis with UTC days and the size axis in GiB for GiB-sized backups', async () => {
+    await renderChart(mainPostgresStatusFixture);
     for (const day of ['11-15', '11-21', '11-25', '12-01']) {
       expect(screen.getByText(day)).toBeInTheDocument();
     }
-    expect(screen.getByText('2.2 GiB')).toBeInTheDocument();
-    for (const name of ['Full', 'Delta', 'Broken delta', 'Permanent']) {
-      expect(screen.getByText(name)).toBeInTheDocument();
+    for (const tick of ['0 GiB', '1 GiB', '2 GiB', '3 GiB']) {
+      expect(screen.getByText(tick)).toBeInTheDocument();
     }
   });
-});
 
-describe('BackupTimelineChart in a dark theme', () => {
-  it('fills the symbols from the dark palette', async () => {
-    const dark = createTheme({
-      palette: {
-        type: 'dark',
-        primary: { main: '#9cc9ff' },
-        info: { main: '#4fc3f7' },
-        error: { main: '#ff6e6e' },
-        warning: { main: '#ffb74d' },
-      },
-    });
-    const { container } = renderInTestApp(
-      <ThemeProvider theme={dark}>
-        <BackupTimelineChart status={mainPostgresStatusFixture} />
-      </ThemeProvider>,
-    );
-    await screen.findByRole('figure');
-    const fills = Array.from(
-      container.querySelectorAll('.recharts-scatter-symbol path'),
-    ).map(path => path.getAttribute('fill'));
-    expect(fills).toEqual([
-      ...Array(3).fill('#9cc9ff'),
-      ...Array(10).fill('#4fc3f7'),
-      '#ff6e6e',
-      '#ffb74d',
-    ]);
+  it('switches the size axis to MiB when the backups are MiB-sized (the seeded local cluster)', async () => {
+    const small = {
+      ...mainPostgresStatusFixture,
+      backups: mainPostgresStatusFixture.backups.map(b => ({
+        ...b,
+        compressedSize: b.kind === 'full' ? 12.5 * MiB : 1 * MiB,
+      })),
+    };
+    await renderChart(small);
+    for (const tick of ['0 MiB', '5 MiB', '10 MiB', '15 MiB']) {
+      expect(screen.getByText(tick)).toBeInTheDocument();
+    }
+    expect(screen.queryByText(/GiB$/)).not.toBeInTheDocument();
   });
-});
 
-describe('BackupTimelineChart tooltip', () => {
-  it('shows the hovered backup', async () => {
-    const { container } = renderInTestApp(
-      <BackupTimelineChart status={mainPostgresStatusFixture} />,
+  it('has a legend naming each series with its count', async () => {
+    await renderChart(mainPostgresStatusFixture);
+    const legend = screen.getByRole('list', { name: 'Legend' });
+    expect(
+      within(legend)
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual(['Full (3)', 'Delta (10)', 'Broken delta (1)', 'Permanent (1)']);
+  });
+
+  it('leaves broken deltas out of the legend when every chain is whole', async () => {
+    await renderChart({ ...mainPostgresStatusFixture, chains: [] });
+    const legend = screen.getByRole('list', { name: 'Legend' });
+    expect(legend).toHaveTextContent('Delta (11)');
+    expect(legend).not.toHaveTextContent('Broken');
+  });
+
+  it('tells full from delta by shape and fill, not colour alone', async () => {
+    const { container, theme } = await renderChart(mainPostgresStatusFixture);
+    const { palette } = theme();
+    const paper = palette.background.paper;
+    const drawn = symbols(container);
+    // Full: filled circles in the primary colour.
+    expect(drawn.slice(0, 3)).toEqual(
+      Array(3).fill({ fill: palette.primary.main, stroke: paper }),
     );
-    await screen.findByRole('figure');
-    const symbols = container.querySelectorAll('.recharts-scatter-symbol');
+    // Delta: hollow (paper inside), outlined in the secondary colour.
+    expect(drawn.slice(3, 13)).toEqual(
+      Array(10).fill({ fill: paper, stroke: palette.secondary.main }),
+    );
+    // Permanent: only an outline, drawn around the backup's own symbol.
+    expect(drawn[14].fill).toBe('none');
+    // Distinct outlines: circle vs diamond vs cross vs star paths.
+    const paths = Array.from(
+      container.querySelectorAll('.recharts-scatter'),
+    ).map(g =>
+      g
+        .querySelector('path')!
+        .getAttribute('d')!
+        .split(/[MLZA]/),
+    );
+    expect(new Set(paths.map(p => p.length)).size).toBe(4);
+  });
+
+  it('shows the hovered backup in its tooltip: name, kind, size, times, permanent', async () => {
+    const { container } = await renderChart(mainPostgresStatusFixture);
+    const drawn = container.querySelectorAll('.recharts-scatter-symbol');
     // Series order: full (3), delta (10), broken (1), permanent (1).
-    fireEvent.mouseEnter(symbols[13]);
-    expect(await screen.findByRole('tooltip')).toHaveTextContent(
-      'base_0000000100000003000000B0_D_000000010000000300000080Delta backup, cannot be restored',
-    );
-  });
-});
-
-describe('BackupTooltip', () => {
-  const points = toTimelinePoints(mainPostgresStatusFixture);
-
-  it('shows name, start, finish and size of the hovered backup', async () => {
-    renderInTestApp(
-      <BackupTooltip active payload={[{ payload: points[0] }]} />,
-    );
+    fireEvent.mouseEnter(drawn[0]);
     const tooltip = await screen.findByRole('tooltip');
     expect(tooltip).toHaveTextContent('base_0000000100000001000000A0');
-    expect(tooltip).toHaveTextContent('Full backup, permanent');
-    expect(tooltip).toHaveTextContent('Started 2026-11-15 01:00 UTC');
-    expect(tooltip).toHaveTextContent('Finished 2026-11-15 01:16 UTC');
-    expect(tooltip).toHaveTextContent(
-      'Size 2.0 GiB compressed, 9.4 GiB uncompressed',
-    );
+    const rows = within(tooltip)
+      .getAllByRole('row')
+      .map(row => row.textContent);
+    expect(rows).toEqual([
+      'KindFull backup',
+      'Size2.0 GiB compressed, 9.4 GiB uncompressed',
+      'Started2026-11-15 01:00 UTC',
+      'Finished2026-11-15 01:16 UTC',
+      'Permanentyes, kept past the retention',
+    ]);
   });
 
-  it('says a broken delta cannot be restored and what it increments', async () => {
-    const broken = points.find(p => p.broken)!;
-    renderInTestApp(<BackupTooltip active payload={[{ payload: broken }]} />);
+  it('says in the tooltip that a broken delta cannot be restored and what it increments', async () => {
+    const { container } = await renderChart(mainPostgresStatusFixture);
+    const drawn = container.querySelectorAll('.recharts-scatter-symbol');
+    fireEvent.mouseEnter(drawn[13]);
     const tooltip = await screen.findByRole('tooltip');
-    expect(tooltip).toHaveTextContent('Delta backup, cannot be restored');
     expect(tooltip).toHaveTextContent(
-      'Increments base_000000010000000300000080_D_000000010000000300000050',
+      'base_0000000100000003000000B0_D_000000010000000300000080',
     );
-  });
-
-  it('renders nothing when not hovering', () => {
-    renderInTestApp(<BackupTooltip active={false} payload={[]} />);
-    expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
-  });
-});
-
-describe('backupColors', () => {
-  it('takes every colour from the theme palette, so dark mode follows', () => {
-    const light = createTheme({ palette: { type: 'light' } });
-    const dark = createTheme({ palette: { type: 'dark' } });
-    expect(backupColors(light)).toMatchObject({
-      full: light.palette.primary.main,
-      delta: light.palette.info.main,
-      broken: light.palette.error.main,
-      permanent: light.palette.warning.main,
-      tooltipBackground: '#fff',
-      tooltipText: light.palette.text.primary,
-    });
-    expect(backupColors(dark)).toMatchObject({
-      tooltipBackground: dark.palette.background.paper,
-      tooltipText: '#fff',
-      axis: dark.palette.text.secondary,
-      grid: dark.palette.divider,
-    });
-    expect(backupColors(dark).tooltipBackground).not.toBe(
-      backupColors(light).tooltipBackground,
+    expect(
+      within(tooltip).getByRole('row', { name: /^Kind/ }),
+    ).toHaveTextContent('Delta backup, cannot be restored');
+    expect(
+      within(tooltip).getByRole('row', { name: /^Permanent/ }),
+    ).toHaveTextContent('no');
+    expect(
+      within(tooltip).getByRole('row', { name: /^Increments/ }),
+    ).toHaveTextContent(
+      'base_000000010000000300000080_D_000000010000000300000050',
     );
   });
 });

@@ -3,30 +3,56 @@ import { useTheme } from '@material-ui/core/styles';
 import { useMemo } from 'react';
 import {
   CartesianGrid,
-  Legend,
   ReferenceLine,
   ResponsiveContainer,
   Scatter,
   ScatterChart,
+  ScatterShapeProps,
+  Symbols,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
 import { BackupTooltip } from './BackupTooltip';
-import { backupColors } from './chartColors';
+import {
+  backupColors,
+  SeriesKey,
+  SeriesStyle,
+  seriesStyles,
+} from './chartColors';
+import { sizeAxis, sizeTick } from './sizeAxis';
 import {
   dayTick,
   timeAxis,
   timelineSeries,
   toTimelinePoints,
 } from './timeline';
+import { TimelineLegend } from './TimelineLegend';
 
 const HALF_DAY_MS = 12 * 3600 * 1000;
+const SERIES: SeriesKey[] = ['full', 'delta', 'broken', 'permanent'];
+
+/** A series' symbol at a point, at the series' own size (not recharts' 64 px² default). */
+function symbolAt(style: SeriesStyle) {
+  return (props: ScatterShapeProps) => (
+    <Symbols
+      cx={props.cx}
+      cy={props.cy}
+      type={style.shape}
+      size={style.size}
+      fill={style.fill}
+      stroke={style.stroke}
+      strokeWidth={style.strokeWidth}
+    />
+  );
+}
 
 /**
- * Base backups of one Postgres cluster over time: full vs delta, compressed
- * size on the y axis, permanent backups starred, broken deltas crossed, and
- * the scheduled run the latest backup should cover.
+ * Base backups of one Postgres cluster over time: full backups as filled
+ * circles, deltas as hollow diamonds, broken deltas as crosses, a star around
+ * each permanent backup; compressed size on the y axis (in the unit its
+ * range calls for) and the scheduled run the latest backup should cover.
+ * Not animated: the symbols are at full size from the first paint.
  */
 export function BackupTimelineChart(props: {
   status: Pick<
@@ -35,12 +61,26 @@ export function BackupTimelineChart(props: {
   >;
   height?: number;
 }) {
-  const { status, height = 280 } = props;
-  const colors = backupColors(useTheme());
-  const { series, axis } = useMemo(() => {
+  const { status, height = 300 } = props;
+  const theme = useTheme();
+  const colors = backupColors(theme);
+  const styles = seriesStyles(theme);
+  const { series, axis, size } = useMemo(() => {
     const points = toTimelinePoints(status);
-    return { series: timelineSeries(points), axis: timeAxis(points) };
+    const y = sizeAxis(points.map(p => p.size));
+    const plotted = points.map(p => ({ ...p, y: p.size / y.divisor }));
+    return {
+      series: timelineSeries(plotted),
+      axis: timeAxis(points),
+      size: y,
+    };
   }, [status]);
+  const counts = {
+    full: series.full.length,
+    delta: series.delta.length,
+    broken: series.broken.length,
+    permanent: series.permanent.length,
+  };
   const expected = status.expectedAfter
     ? Date.parse(status.expectedAfter)
     : NaN;
@@ -55,7 +95,7 @@ export function BackupTimelineChart(props: {
         height={height}
         initialDimension={{ width: 720, height }}
       >
-        <ScatterChart margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
+        <ScatterChart margin={{ top: 24, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
           <XAxis
             dataKey="x"
@@ -77,15 +117,17 @@ export function BackupTimelineChart(props: {
             dataKey="y"
             type="number"
             name="Compressed size"
-            unit=" GiB"
+            domain={size.domain}
+            ticks={size.ticks}
+            interval={0}
+            tickFormatter={(value: number) => sizeTick(value, size.unit)}
             stroke={colors.axis}
-            width={72}
+            width={80}
           />
           <Tooltip
             content={<BackupTooltip />}
             cursor={{ stroke: colors.grid }}
           />
-          <Legend />
           {!Number.isNaN(expected) && (
             <ReferenceLine
               x={expected}
@@ -94,32 +136,23 @@ export function BackupTimelineChart(props: {
               label={{ value: 'due', fill: colors.axis, position: 'top' }}
             />
           )}
-          <Scatter
-            name="Full"
-            data={series.full}
-            fill={colors.full}
-            shape="circle"
-          />
-          <Scatter
-            name="Delta"
-            data={series.delta}
-            fill={colors.delta}
-            shape="diamond"
-          />
-          <Scatter
-            name="Broken delta"
-            data={series.broken}
-            fill={colors.broken}
-            shape="cross"
-          />
-          <Scatter
-            name="Permanent"
-            data={series.permanent}
-            fill={colors.permanent}
-            shape="star"
-          />
+          {SERIES.map(key => (
+            <Scatter
+              key={key}
+              name={styles[key].label}
+              data={series[key]}
+              shape={symbolAt(styles[key])}
+              fill={styles[key].fill}
+              stroke={styles[key].stroke}
+              legendType="none"
+              isAnimationActive={false}
+            />
+          ))}
         </ScatterChart>
       </ResponsiveContainer>
+      <figcaption>
+        <TimelineLegend styles={styles} counts={counts} />
+      </figcaption>
     </figure>
   );
 }

@@ -1,9 +1,11 @@
 import { useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import { backupColors } from './chartColors';
+import { ReactNode } from 'react';
+import { backupColors, SeriesKey, seriesStyles } from './chartColors';
 import { formatBytes } from '../shared';
 import { formatUtc } from './format';
 import type { TimelinePoint } from './timeline';
+import { SeriesIcon } from './TimelineLegend';
 
 /** The part of recharts' tooltip props this content reads. */
 export interface BackupTooltipProps {
@@ -11,16 +13,45 @@ export interface BackupTooltipProps {
   payload?: ReadonlyArray<{ payload?: unknown }>;
 }
 
-/** Tooltip of a point of the backup timeline: name, start and finish, size. */
+function Row(props: { label: string; children: ReactNode }) {
+  return (
+    <tr>
+      <th
+        scope="row"
+        style={{ textAlign: 'left', fontWeight: 'normal', paddingRight: 8 }}
+      >
+        <Typography variant="body2" color="textSecondary" component="span">
+          {props.label}
+        </Typography>
+      </th>
+      <td>
+        <Typography variant="body2" component="span">
+          {props.children}
+        </Typography>
+      </td>
+    </tr>
+  );
+}
+
+function kindOf(point: TimelinePoint): { series: SeriesKey; text: string } {
+  if (point.kind === 'full') return { series: 'full', text: 'Full backup' };
+  if (point.broken) {
+    return { series: 'broken', text: 'Delta backup, cannot be restored' };
+  }
+  return { series: 'delta', text: 'Delta backup' };
+}
+
+/**
+ * Tooltip of a point of the backup timeline: its name, then kind (with the
+ * chart's symbol), size, start and finish, whether it is permanent, and the
+ * backup a delta increments.
+ */
 export function BackupTooltip(props: BackupTooltipProps) {
-  const colors = backupColors(useTheme());
+  const theme = useTheme();
+  const colors = backupColors(theme);
   const point = props.payload?.[0]?.payload as TimelinePoint | undefined;
   if (!props.active || !point) return null;
-  const flags = [
-    point.kind === 'full' ? 'Full backup' : 'Delta backup',
-    point.permanent ? 'permanent' : undefined,
-    point.broken ? 'cannot be restored' : undefined,
-  ].filter(Boolean);
+  const kind = kindOf(point);
   return (
     <div
       role="tooltip"
@@ -35,22 +66,32 @@ export function BackupTooltip(props: BackupTooltipProps) {
       <Typography variant="subtitle2" style={{ wordBreak: 'break-all' }}>
         {point.name}
       </Typography>
-      <Typography variant="body2">{flags.join(', ')}</Typography>
-      <Typography variant="body2">
-        Started {formatUtc(point.startTime)}
-      </Typography>
-      <Typography variant="body2">
-        Finished {formatUtc(point.finishTime)}
-      </Typography>
-      <Typography variant="body2">
-        Size {formatBytes(point.compressedSize) || '–'} compressed,{' '}
-        {formatBytes(point.uncompressedSize) || '–'} uncompressed
-      </Typography>
-      {point.deltaFrom && (
-        <Typography variant="body2" style={{ wordBreak: 'break-all' }}>
-          Increments {point.deltaFrom}
-        </Typography>
-      )}
+      <table style={{ borderCollapse: 'collapse' }}>
+        <tbody>
+          <Row label="Kind">
+            <span
+              style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}
+            >
+              <SeriesIcon style={seriesStyles(theme)[kind.series]} />
+              {kind.text}
+            </span>
+          </Row>
+          <Row label="Size">
+            {formatBytes(point.compressedSize) || '–'} compressed,{' '}
+            {formatBytes(point.uncompressedSize) || '–'} uncompressed
+          </Row>
+          <Row label="Started">{formatUtc(point.startTime)}</Row>
+          <Row label="Finished">{formatUtc(point.finishTime)}</Row>
+          <Row label="Permanent">
+            {point.permanent ? 'yes, kept past the retention' : 'no'}
+          </Row>
+          {point.deltaFrom && (
+            <Row label="Increments">
+              <span style={{ wordBreak: 'break-all' }}>{point.deltaFrom}</span>
+            </Row>
+          )}
+        </tbody>
+      </table>
     </div>
   );
 }

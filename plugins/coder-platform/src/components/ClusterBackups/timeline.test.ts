@@ -13,13 +13,13 @@ import {
 describe('toTimelinePoints', () => {
   const points = toTimelinePoints(mainPostgresStatusFixture);
 
-  it('maps every base backup to a point at its start, sized in compressed GiB', () => {
+  it('maps every base backup to a point at its start, sized in compressed bytes', () => {
     expect(points).toHaveLength(14);
     expect(points[0]).toEqual({
       name: 'base_0000000100000001000000A0',
       kind: 'full',
       x: Date.parse('2026-11-15T01:00:04Z'),
-      y: 2.05,
+      size: Math.round(2.05 * 1024 ** 3),
       startTime: '2026-11-15T01:00:04Z',
       finishTime: '2026-11-15T01:16:37Z',
       compressedSize: Math.round(2.05 * 1024 ** 3),
@@ -31,7 +31,7 @@ describe('toTimelinePoints', () => {
     expect(points[points.length - 1]).toMatchObject({
       name: 'base_000000010000000400000070_D_000000010000000400000040',
       kind: 'delta',
-      y: 0.14,
+      size: Math.round(0.14 * 1024 ** 3),
       permanent: false,
       broken: false,
       deltaFrom: 'base_000000010000000400000040_D_000000010000000400000010',
@@ -62,7 +62,7 @@ describe('toTimelinePoints', () => {
     expect(mapped.map(p => p.name)).toEqual([first.name, second.name]);
     expect(mapped[0]).toMatchObject({
       x: Date.parse('2026-11-15T01:20:00Z'),
-      y: 9.4,
+      size: Math.round(9.4 * 1024 ** 3),
       finishTime: '2026-11-15T01:20:00Z',
     });
   });

@@ -3,16 +3,14 @@ import type {
   PostgresBackupStatus,
 } from '@coder-platform/plugin-coder-platform-common';
 
-const GiB = 1024 ** 3;
-
 /** One base backup as a point of the timeline chart. */
 export interface TimelinePoint {
   name: string;
   kind: PostgresBackup['kind'];
   /** Start time (epoch ms), the x axis; the sentinel time when the start is unknown. */
   x: number;
-  /** Compressed size in GiB (uncompressed when that is all there is), the y axis. */
-  y: number;
+  /** Compressed size in bytes (uncompressed when that is all there is), the y axis. */
+  size: number;
   startTime?: string;
   finishTime: string;
   compressedSize?: number;
@@ -43,12 +41,11 @@ export function toTimelinePoints(
   for (const backup of status.backups) {
     const x = time(backup.startTime) ?? time(backup.sentinelTime);
     if (x === undefined) continue;
-    const size = backup.compressedSize ?? backup.uncompressedSize ?? 0;
     points.push({
       name: backup.name,
       kind: backup.kind,
       x,
-      y: Math.round((size / GiB) * 1000) / 1000,
+      size: backup.compressedSize ?? backup.uncompressedSize ?? 0,
       startTime: backup.startTime,
       finishTime: backup.finishTime ?? backup.sentinelTime,
       compressedSize: backup.compressedSize,
@@ -62,7 +59,7 @@ export function toTimelinePoints(
 }
 
 /** The chart's series: full and restorable delta backups, broken deltas, and permanent ones on top. */
-export function timelineSeries(points: TimelinePoint[]) {
+export function timelineSeries<P extends TimelinePoint>(points: P[]) {
   return {
     full: points.filter(p => p.kind === 'full'),
     delta: points.filter(p => p.kind === 'delta' && !p.broken),
