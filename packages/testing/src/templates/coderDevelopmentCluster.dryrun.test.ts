@@ -196,9 +196,24 @@ describe('coder-development-cluster through the scaffolder dry run', () => {
     ).toBe('*.spring-boot.spaces.example.com.');
   });
 
-  it('refuses a form without the Coder admin password (400 naming it)', async () => {
+  it('refuses a new cluster without the Coder admin password (400 naming it)', async () => {
     const res = await env.dryRun(template, formValues(template.entity, values));
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain('coderAdminPassword');
+  });
+
+  it('accepts an upgrade without the Coder admin password', async () => {
+    const res = await env.dryRun(
+      template,
+      formValues(template.entity, { ...values, upgrade: true }),
+    );
+    // Past the form: the same run as above, up to the backup listing.
+    expect(res.status).toBe(500);
+    expect(res.body.error?.message).toMatch(
+      /^coder-platform:postgres:guard: listing backups at gs:\/\/coder-storage-spaces-example-com\/spilo\/dev\//,
+    );
+    expect(startedSteps(res.pluginLog).map(s => s.action)).toContain(
+      'gcp:gke:cluster',
+    );
   });
 });

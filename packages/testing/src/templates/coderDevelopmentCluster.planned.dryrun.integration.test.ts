@@ -1,6 +1,10 @@
 import { Storage } from '@google-cloud/storage';
 import { requirePeer } from '../peers/peersEnv';
+import { bundledCoderTemplatePath } from '@coder-platform/plugin-scaffolder-backend-module-coder-platform';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
+  skippedSteps,
   startDryRunBackend,
   startedSteps,
 } from './__testUtils__/dryRunBackend';
@@ -33,9 +37,8 @@ const values = {
  * The dry run of a NEW cluster: gcp:gke:cluster only plans dev-gke, so every
  * in-cluster step logs what it would apply to the cluster not created yet
  * and outputs planned values; the guard still lists the backups (GCS
- * emulator). The dry-run endpoint holds only the template's own folder, so
- * fetch:plain of ../workspace-image stops there; without the two devbox
- * steps the run reaches the catalog Resource.
+ * emulator). The devbox Terraform comes from the actions package
+ * (coder:template:fetch), so the run plans every step to the catalog Resource.
  */
 describe('coder-development-cluster dry run of a new cluster (GCS emulator)', () => {
   const gcs = requirePeer('gcs', ['PEERS_GCS_URL']);
@@ -56,24 +59,14 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
   });
   afterAll(() => env?.stop());
 
-  const withoutDevbox = () => {
-    const entity = JSON.parse(JSON.stringify(template.entity));
-    entity.spec.steps = entity.spec.steps.filter(
-      (s: { id: string }) => !['fetch-devbox', 'devbox'].includes(s.id),
-    );
-    return { ...template, entity };
-  };
-
-  it('plans every in-cluster step of a new cluster up to the devbox fetch', async () => {
+  it('plans every step of a new cluster, the devbox template and the catalog Resource included', async () => {
     const res = await env.dryRun(
       template,
       formValues(template.entity, values, secrets),
       secrets,
     );
-    // The dry-run endpoint's folder has no ../workspace-image (a real run has).
-    expect(res.body.error?.message).toBe(
-      'Relative path is not allowed to refer to a directory outside its parent',
-    );
+    expect(res.body.error?.message).toBeUndefined();
+    expect(res.status).toBe(200);
     const started = startedSteps(res.pluginLog);
     expect(started.map(s => s.action)).toEqual([
       'gcp:compute:network',
@@ -103,7 +96,23 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
       'helm:release', // coder
       'helm:release', // kube-prometheus-stack
       'coder:bootstrap',
-      'fetch:plain',
+      'coder:template:fetch',
+      'coder:template:push',
+      'catalog:write',
+    ]);
+    // Every step ran or was skipped by its if: (the catalog pull request and
+    // registration need a catalog repository); none is left out.
+    const ran = new Set(res.body.log!.map(l => l.body.stepId));
+    expect(
+      template.entity.spec.steps
+        .map((s: { id: string }) => s.id)
+        .filter((id: string) => !ran.has(id)),
+    ).toEqual([]);
+    expect(skippedSteps(res.body.log)).toEqual([
+      'smtp-secret', // smtpEnabled: false
+      'realm-smtp',
+      'publish-entity', // no catalogRepoUrl
+      'register',
     ]);
     const log = res.pluginLog.join('\n');
     const planned = (what: string) =>
@@ -168,20 +177,39 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
     expect(JSON.stringify(res)).not.toContain(secrets.coderAdminPassword);
   });
 
-  it('reaches the catalog Resource without the devbox steps', async () => {
-    const t = withoutDevbox();
+  it('copies the bundled devbox files into the workspace and plans their push', async () => {
     const res = await env.dryRun(
-      t,
-      formValues(t.entity, values, secrets),
+      template,
+      formValues(template.entity, values, secrets),
       secrets,
     );
-    expect(res.body.error?.message).toBeUndefined();
     expect(res.status).toBe(200);
+    const files = Object.fromEntries(
+      (res.body.directoryContents ?? []).map(f => [
+        f.path,
+        Buffer.from(f.base64Content, 'base64').toString('utf8'),
+      ]),
+    );
+    const devbox = bundledCoderTemplatePath('devbox');
+    for (const file of readdirSync(devbox)) {
+      expect(files[`coder-template/${file}`]).toBe(
+        readFileSync(path.join(devbox, file), 'utf8'),
+      );
+    }
     const started = startedSteps(res.pluginLog);
-    expect(started.slice(-2).map(s => s.action)).toEqual([
-      'coder:bootstrap',
-      'catalog:write',
-    ]);
+    expect(
+      started.find(s => s.action === 'coder:template:push')!.input,
+    ).toMatchObject({
+      cluster: GKE,
+      name: 'devbox',
+      directory: 'coder-template',
+      organization: 'example-com',
+      variables: {
+        namespace: 'coder',
+        cluster_name: 'dev',
+        restic_repository_prefix: `gs:${BUCKET}:/coder/dev`,
+      },
+    });
     const entity = started[started.length - 1].input.entity;
     expect(entity.metadata.annotations).toMatchObject({
       'coder-platform.io/cluster': 'dev',
@@ -190,5 +218,18 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
       'coder-platform.io/keycloak-realm': 'example-com',
     });
     expect(JSON.stringify(res)).not.toContain(secrets.coderAdminPassword);
+  });
+
+  it('an upgrade form without the password stops at coder:bootstrap: a cluster not created yet has no Coder admin', async () => {
+    const res = await env.dryRun(
+      template,
+      formValues(template.entity, { ...values, upgrade: true }),
+    );
+    // The action's InputError: a 400 naming the task secret.
+    expect(res.status).toBe(400);
+    expect(res.body.error?.message).toBe(
+      `coder:bootstrap: the cluster "${GKE}" is not created yet, so Coder has no first user; the Coder admin password is needed, but the task secret "coderAdminPassword" (input passwordSecret) is missing`,
+    );
+    expect(startedSteps(res.pluginLog).pop()!.action).toBe('coder:bootstrap');
   });
 });

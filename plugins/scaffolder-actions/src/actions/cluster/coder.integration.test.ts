@@ -103,6 +103,49 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
     expect(token).not.toBe('expired-token');
   });
 
+  it('an upgrade runs without the password while the stored token works, and asks for it once the token is gone', async () => {
+    const namespace = uniqueName('coder');
+    const input = {
+      email: 'admin@example.com',
+      cluster: 'local',
+      secret: { name: 'coder-admin-session', namespace },
+    };
+    await bootstrap.handler(mockContext(input, { secrets }));
+    const token = await readSecretValue(api, input.secret, 'session-token');
+    const posts = () => coder.requests.filter(r => r.method !== 'GET').length;
+    const before = posts();
+
+    // The re-run of an upgrade: no password in the task's secrets.
+    const upgrade = mockContext(input, { secrets: {} });
+    await bootstrap.handler(upgrade);
+    expect(Object.fromEntries(upgrade.output.mock.calls)).toEqual({
+      created: false,
+      changed: false,
+      secretName: `${namespace}/coder-admin-session`,
+    });
+    expect(posts()).toBe(before);
+    await expect(
+      readSecretValue(api, input.secret, 'session-token'),
+    ).resolves.toBe(token);
+
+    // The token no longer works (revoked): logging in again needs the password.
+    await applySecret(
+      api,
+      input.secret,
+      { 'session-token': 'revoked-token' },
+      'test',
+    );
+    await expect(
+      bootstrap.handler(mockContext(input, { secrets: {} })),
+    ).rejects.toThrow(
+      `coder:bootstrap: Coder at ${coder.url} has its first user, but the session token in Secret ${namespace}/coder-admin-session is not admin@example.com's or no longer works, so the action must log in again; the Coder admin password is needed, but the task secret "coderAdminPassword" (input passwordSecret) is missing`,
+    );
+    expect(posts()).toBe(before);
+    await expect(
+      readSecretValue(api, input.secret, 'session-token'),
+    ).resolves.toBe('revoked-token');
+  });
+
   it('refuses a session-token Secret the suite did not write, before the token is used', async () => {
     const namespace = uniqueName('coder');
     await applySecret(

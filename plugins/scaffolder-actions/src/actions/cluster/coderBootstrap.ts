@@ -21,12 +21,14 @@ import { throwIfAborted } from './util';
  * `coder:bootstrap`: creates Coder's first (owner) user, tolerating one that
  * already exists, logs in, and keeps the session token in a Kubernetes
  * Secret. A stored token that still works is kept, so re-runs change nothing.
+ * The admin password (a task secret) is needed only to create the first user
+ * or to log in again; an upgrade whose stored token works runs without it.
  */
 export function createCoderBootstrapAction(options: ClusterActionsOptions) {
   return createTemplateAction({
     id: 'coder:bootstrap',
     description:
-      "Creates Coder's first admin user (POST /api/v2/users/first, tolerant of an existing one), logs in and stores the session token in a Kubernetes Secret.",
+      "Creates Coder's first admin user (POST /api/v2/users/first, tolerant of an existing one), logs in and stores the session token in a Kubernetes Secret. The admin password is needed only when Coder has no first user yet or the stored token no longer works.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -50,7 +52,7 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
             .string()
             .optional()
             .describe(
-              'Name of the task secret holding the admin password; default coderAdminPassword',
+              'Name of the task secret holding the admin password; default coderAdminPassword. The secret may be absent when Coder already has its first user and the stored session token works (an upgrade); it is required to create the first user or to log in again',
             ),
         secret: z =>
           targetSecretInput(z)
@@ -77,12 +79,11 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
     async handler(ctx) {
       const { input, logger, signal } = ctx;
       const secretName = input.passwordSecret ?? 'coderAdminPassword';
-      const password = ctx.secrets?.[secretName];
-      if (!password) {
-        throw new InputError(
-          `coder:bootstrap: the task secret "${secretName}" with the admin password is missing`,
+      const password = ctx.secrets?.[secretName] || undefined;
+      const missingPassword = (why: string) =>
+        new InputError(
+          `coder:bootstrap: ${why}; the Coder admin password is needed, but the task secret "${secretName}" (input passwordSecret) is missing`,
         );
-      }
       const planned = resolveCluster(input.cluster, options);
       if (
         await plannedCluster(
@@ -91,6 +92,12 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
           `create the first Coder user ${input.email} and store a session token`,
         )
       ) {
+        // A cluster not created yet has no Coder: its first user needs the password.
+        if (!password) {
+          throw missingPassword(
+            `the cluster "${input.cluster}" is not created yet, so Coder has no first user`,
+          );
+        }
         // Planned values: the Secret the session token would go to.
         const ref =
           input.secret ??
@@ -104,7 +111,7 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
         input.cluster,
         options,
       );
-      cluster.secrets.add(password);
+      if (password) cluster.secrets.add(password);
       const url = coderTarget.url;
       const ref = input.secret
         ? {
@@ -147,6 +154,19 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
         const me = await probe.getMe(signal).catch(() => undefined);
         storedWorks = me?.email === input.email;
       }
+      // Checked before the dry-run return: a dry run fails as the run would.
+      if (!exists && !password) {
+        throw missingPassword(`Coder at ${url} has no first user yet`);
+      }
+      if (!storedWorks && !password) {
+        throw missingPassword(
+          `Coder at ${url} has its first user, but the session token in Secret ${target} is ${
+            stored ? `not ${input.email}'s or no longer works` : 'missing'
+          }, so the action must log in again`,
+        );
+      }
+      // Defined from here on whenever it is used: create and log in need it.
+      const adminPassword = password ?? '';
 
       if (ctx.isDryRun) {
         logger.info(
@@ -178,7 +198,7 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
                   email: input.email,
                   username: input.username ?? 'admin',
                   name: input.name,
-                  password,
+                  password: adminPassword,
                 },
                 signal,
               )
@@ -206,7 +226,7 @@ export function createCoderBootstrapAction(options: ClusterActionsOptions) {
           key: `coder:bootstrap:${cluster.name}:token:${target}`,
           fn: async () => {
             const token = await coder
-              .login({ email: input.email, password }, signal)
+              .login({ email: input.email, password: adminPassword }, signal)
               .catch(wrap(`logging in as ${input.email}`));
             cluster.secrets.add(token);
             await applySecret(

@@ -38,6 +38,7 @@ describe('createClusterActions', () => {
       'keycloak:client',
       'coder:bootstrap',
       'coder:template:push',
+      'coder:template:fetch',
       'coder-platform:postgres:guard',
       'kubernetes:secret',
       'kubernetes:delete',

@@ -2,6 +2,7 @@ import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterActionsOptions } from './clusterAccess';
 import { createCoderBootstrapAction } from './coderBootstrap';
 import { createCoderTemplatePushAction } from './coderTemplatePush';
+import { createCoderTemplateFetchAction } from './coderTemplateFetch';
 import { createHelmReleaseAction } from './helmRelease';
 import { createKubernetesApplyAction } from './kubernetesApply';
 import { createKeycloakClientAction } from './keycloakClient';
@@ -16,6 +17,12 @@ import { withRedaction } from './withRedaction';
 export type { ClusterActionsOptions } from './clusterAccess';
 export { createCoderBootstrapAction } from './coderBootstrap';
 export { createCoderTemplatePushAction } from './coderTemplatePush';
+export {
+  BUNDLED_CODER_TEMPLATES,
+  bundledCoderTemplatePath,
+  createCoderTemplateFetchAction,
+} from './coderTemplateFetch';
+export type { BundledCoderTemplate } from './coderTemplateFetch';
 export { createHelmReleaseAction } from './helmRelease';
 export { createKubernetesApplyAction } from './kubernetesApply';
 export { createKeycloakClientAction } from './keycloakClient';
@@ -40,6 +47,7 @@ export function createClusterActions(
     createKeycloakClientAction(options),
     createCoderBootstrapAction(options),
     createCoderTemplatePushAction(options),
+    createCoderTemplateFetchAction(),
     createPostgresGuardAction(options),
     createKubernetesSecretAction(options),
     createKubernetesDeleteAction(options),
