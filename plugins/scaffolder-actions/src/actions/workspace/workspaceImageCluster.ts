@@ -10,19 +10,14 @@ import {
   ClusterModel,
   parseClusterEntity,
 } from '@coder-platform/plugin-coder-platform-node';
+import type { CatalogAccess } from '../catalog/catalogAccess';
 import { preview } from './workspaceImageProblems';
 
 /**
- * What the validate step reads from the catalog: the scaffolder's
- * `CatalogService` (`catalogServiceRef` of `@backstage/plugin-catalog-node`)
- * fits it.
+ * What the validate step reads from the catalog: the one lookup of the
+ * catalog actions' {@link CatalogAccess} (the scaffolder's `CatalogService`).
  */
-export interface WorkspaceCatalog {
-  getEntityByRef(
-    entityRef: string,
-    options: { credentials: BackstageCredentials },
-  ): Promise<ClusterEntity | undefined>;
-}
+export type WorkspaceCatalog = Pick<CatalogAccess, 'getEntityByRef'>;
 
 /** The cluster a workspace-image request targets, resolved to a target the backend trusts. */
 export interface WorkspaceCluster {
