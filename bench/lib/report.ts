@@ -25,7 +25,8 @@ export function percentile(values: number[], p: number): number {
 
 export function markdownTable(rows: Row[]): string {
   if (rows.length === 0) return '(no rows)';
-  const columns = Object.keys(rows[0]);
+  // Every column any row has (a size that stopped early has fewer), in order.
+  const columns = [...new Set(rows.flatMap(row => Object.keys(row)))];
   const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
   return [
     line(columns),
