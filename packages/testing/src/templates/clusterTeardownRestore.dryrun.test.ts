@@ -25,11 +25,51 @@ const cluster = {
   managedZone: 'spaces-example-com',
 };
 
+/** The Resource the cluster template registers (the mock catalog has no locations). */
+const clusterResource = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'dev',
+    namespace: 'default',
+    uid: 'c0ffee00-0000-4000-8000-000000000001',
+    annotations: { 'coder-platform.io/cluster': 'dev' },
+  },
+  spec: { type: 'coder-cluster', owner: 'group:platform-team' },
+};
+
+/** Disks GKE labelled for dev-gke that outlived it, one still attached. */
+function seedDisks(env: Awaited<ReturnType<typeof startDryRunBackend>>) {
+  const labels = {
+    'goog-k8s-cluster-name': 'dev-gke',
+    'goog-k8s-cluster-location': 'europe-west3-c',
+  };
+  const { disks } = env.gcp.rest;
+  disks.disks.clear();
+  disks.addDisk('acme-coder', 'europe-west3-c', {
+    name: 'pvc-home-alice',
+    labels,
+    sizeGb: '50',
+  });
+  disks.addDisk('acme-coder', 'europe-west3-c', {
+    name: 'pvc-attached',
+    labels,
+    users: [
+      'https://www.googleapis.com/compute/v1/projects/acme-coder/zones/europe-west3-c/instances/debug-vm',
+    ],
+  });
+  disks.addDisk('acme-coder', 'europe-west3-c', {
+    name: 'pvc-prod',
+    labels: { ...labels, 'goog-k8s-cluster-name': 'prod-gke' },
+  });
+}
+
 describe('coder-cluster-teardown through the scaffolder dry run', () => {
   const template = suiteTemplate('coder-cluster-teardown');
   let env: Awaited<ReturnType<typeof startDryRunBackend>>;
   beforeAll(async () => {
-    env = await startDryRunBackend();
+    env = await startDryRunBackend({ catalogEntities: [clusterResource] });
+    seedDisks(env);
   });
   afterAll(() => env?.stop());
 
@@ -86,21 +126,37 @@ describe('coder-cluster-teardown through the scaffolder dry run', () => {
     expect(Object.keys(inputs)).toEqual([
       'uninstall',
       'gke',
+      'disks',
       'dns',
       'address',
       'network',
       'remove-backups',
+      'catalog',
     ]);
     for (const id of ['uninstall', 'gke', 'dns', 'address', 'network']) {
       expect(inputs[id][0].state).toBe('absent');
     }
+    expect(inputs.disks[0]).toEqual({
+      projectId: 'acme-coder',
+      clusterName: 'dev-gke',
+      location: 'europe-west3-c',
+    });
+    expect(inputs.catalog[0]).toEqual({
+      entityRef: 'resource:default/dev',
+      expectedType: 'coder-cluster',
+      expectedAnnotations: { 'coder-platform.io/cluster': 'dev' },
+    });
     expect(inputs.dns[0].records.map((r: any) => r.name)).toEqual([
       '*.dev.spaces.example.com.',
       'lb.dev.spaces.example.com.',
     ]);
     const text = res.body.output!.text.map((t: any) => t.title);
-    expect(text).toEqual(['Cluster dev removed', 'Backups kept']);
-    expect(res.body.output!.text[1].content).toContain(
+    expect(text).toEqual([
+      'Cluster dev removed',
+      'Disks left behind by the cluster',
+      'Backups kept',
+    ]);
+    expect(res.body.output!.text[2].content).toContain(
       'the confirmation did not match',
     );
   });
@@ -130,7 +186,59 @@ describe('coder-cluster-teardown through the scaffolder dry run', () => {
     ]);
     expect(res.body.output!.text.map((t: any) => t.title)).toEqual([
       'Cluster dev removed',
+      'Disks left behind by the cluster',
       'Backups deleted',
+    ]);
+  });
+
+  it('plans deleting the unattached disks of dev-gke and removing its Resource, and says so in the output', async () => {
+    const res = await env.dryRun(
+      template,
+      formValues(template.entity, { ...cluster, uninstallApps: false }),
+    );
+    expect(res.body.error).toBeUndefined();
+    expect(res.status).toBe(200);
+    const disks = stepMessages(res.body.log, 'disks');
+    expect(disks).toContain(
+      '[dry run] disk zones/europe-west3-c/disks/pvc-home-alice (50 GB): delete',
+    );
+    expect(disks.join('\n')).not.toMatch(
+      /pvc-attached \(\d+ GB\): delete|pvc-prod/,
+    );
+    expect(disks).toContain(
+      'disk left: zones/europe-west3-c/disks/pvc-attached (attached to projects/acme-coder/zones/europe-west3-c/instances/debug-vm)',
+    );
+    expect(env.gcp.rest.disks.disks.size).toBe(3);
+    expect(stepMessages(res.body.log, 'catalog')).toContain(
+      '[dry run] resource:default/dev: delete the entity (uid c0ffee00-0000-4000-8000-000000000001)',
+    );
+    const [removed, diskText] = res.body.output!.text;
+    expect(removed.content).toContain(
+      'Removed from the catalog: resource:default/dev.',
+    );
+    expect(diskText.content).toBe(
+      [
+        'Deleted 1 disk(s), 50 GB: zones/europe-west3-c/disks/pvc-home-alice.',
+        'Left: zones/europe-west3-c/disks/pvc-attached (attached to projects/acme-coder/zones/europe-west3-c/instances/debug-vm).',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('leaves the disks alone when the box is unticked', async () => {
+    const res = await env.dryRun(
+      template,
+      formValues(template.entity, {
+        ...cluster,
+        uninstallApps: false,
+        deleteDisks: false,
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(skippedSteps(res.body.log)).toContain('disks');
+    expect(res.body.output!.text.map((t: any) => t.title)).toEqual([
+      'Cluster dev removed',
+      'Backups kept',
     ]);
   });
 });

@@ -92,6 +92,8 @@ export async function startDryRunBackend(
      * local API server standing in for GKE can be given its own.
      */
     accessToken?: string;
+    /** Entities the mock catalog holds besides the user (e.g. a coder-cluster Resource). */
+    catalogEntities?: Array<Record<string, any>>;
   } = {},
 ) {
   useNodeHttpTransportForStorage();
@@ -153,6 +155,7 @@ export async function startDryRunBackend(
             metadata: { name: 'mock', namespace: 'default' },
             spec: {},
           },
+          ...((options.catalogEntities ?? []) as any[]),
         ],
       }),
     ],
