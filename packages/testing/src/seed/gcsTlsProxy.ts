@@ -97,7 +97,8 @@ export async function startGcsTlsProxy(options: {
         host: target.hostname,
         port: target.port,
         method: req.method,
-        path: req.url,
+        // A path in gcsUrl (e.g. a fault proxy's caller segment) is kept.
+        path: target.pathname.replace(/\/+$/, '') + (req.url ?? '/'),
         headers: { ...req.headers, host: target.host },
       },
       answer => {

@@ -29,6 +29,21 @@ export interface ResticBackupsOptions {
   onRequest?: (operation: string) => void;
 }
 
+/**
+ * restic could not read the repositories at all: the storage did not answer
+ * (restic gave up after its own retries, or did not finish within the time
+ * budget), or the restic binary cannot be started. Not one repository's
+ * fault, so the whole read fails (callers answer stale data or "unavailable")
+ * instead of reporting every repository as broken.
+ */
+export class ResticUnavailableError extends Error {
+  readonly name = 'ResticUnavailableError';
+}
+
+/** restic's message (a `Fatal:` line) when the storage itself failed after restic's retries. */
+const STORAGE_UNREACHABLE =
+  /googleapi: Error 5\d\d|Error 429|dial tcp|connection refused|connection reset|broken pipe|unexpected EOF|[^a-z]EOF\b|i\/o timeout|TLS handshake|no such host|context deadline exceeded|Client\.Timeout|proxyconnect/i;
+
 interface ResticSnapshot {
   id: string;
   short_id?: string;
@@ -91,20 +106,33 @@ export class ResticBackups {
     const limit = Math.max(1, this.#options.concurrency ?? 2);
     const results = new Array<WorkspaceBackup>(repositories.length);
     let next = 0;
+    // The first failure of the whole read stops every worker; the call
+    // settles only once no restic process of it is left running.
+    let failure: { error: unknown } | undefined;
     const worker = async () => {
-      while (next < repositories.length) {
+      while (next < repositories.length && !failure) {
         const index = next++;
-        options.signal?.throwIfAborted();
-        results[index] = await this.read(repositories[index], now, options);
+        try {
+          options.signal?.throwIfAborted();
+          results[index] = await this.read(repositories[index], now, options);
+        } catch (error) {
+          failure ??= { error };
+        }
       }
     };
     await Promise.all(
       Array.from({ length: Math.min(limit, repositories.length) }, worker),
     );
+    if (failure) throw failure.error;
     return results;
   }
 
-  /** One repository; a failure (wrong password, damaged repo) is reported in `error`. */
+  /**
+   * One repository; a failure of that repository (wrong password, damaged
+   * or missing repository, restic exiting with an error) is reported in
+   * `error`. Unreachable storage or a restic that cannot run throws a
+   * {@link ResticUnavailableError}, as does an aborted call its reason.
+   */
   async read(
     repository: string,
     now = new Date(),
@@ -141,6 +169,7 @@ export class ResticBackups {
     } catch (error) {
       // An aborted call is not this repository's fault: let the call fail.
       if (options.signal?.aborted) throw options.signal.reason ?? error;
+      if (error instanceof ResticUnavailableError) throw error;
       return { repository, snapshotCount: 0, error: (error as Error).message };
     }
   }
@@ -174,12 +203,14 @@ export class ResticBackups {
       ...args,
     ];
     options.onRequest?.(`restic ${args[0]}`);
+    const bin = options.resticBin ?? 'restic';
+    const timeoutMs = options.timeoutMs ?? 120_000;
     return new Promise((resolve, reject) => {
       execFile(
-        options.resticBin ?? 'restic',
+        bin,
         fullArgs,
         {
-          timeout: options.timeoutMs ?? 120_000,
+          timeout: timeoutMs,
           signal,
           killSignal: 'SIGKILL',
           maxBuffer: 64 * 1024 * 1024,
@@ -202,10 +233,48 @@ export class ResticBackups {
               reject(signal.reason ?? error);
               return;
             }
-            const reason =
-              lines.find(line => line.startsWith('Fatal:')) ??
-              lines.pop() ??
-              (error.killed ? 'timed out' : error.message);
+            const code = (error as NodeJS.ErrnoException).code as
+              | string
+              | number
+              | undefined;
+            if (code === 'ENOENT' || code === 'EACCES') {
+              reject(
+                new ResticUnavailableError(
+                  `the restic binary ${bin} cannot be run (${code}): install restic or set coderPlatform.restic.binary to its path`,
+                ),
+              );
+              return;
+            }
+            const fatal = lines.find(line => line.startsWith('Fatal:'));
+            if (error.killed) {
+              reject(
+                new ResticUnavailableError(
+                  `restic ${args[0]} of ${repository} did not finish within ${
+                    timeoutMs / 1000
+                  } s: the repository ${this.repositoryUrl(
+                    repository,
+                  )} is unreachable or too slow (restic retries the storage itself before it gives up)${
+                    fatal ? `: ${fatal}` : ''
+                  }`,
+                ),
+              );
+              return;
+            }
+            if (fatal && STORAGE_UNREACHABLE.test(fatal)) {
+              reject(
+                new ResticUnavailableError(
+                  `restic ${
+                    args[0]
+                  } of ${repository} could not reach the repository ${this.repositoryUrl(
+                    repository,
+                  )} after its retries: ${fatal}`,
+                ),
+              );
+              return;
+            }
+            let exit = `exited with code ${code} without a message`;
+            if (error.signal) exit = `was ended by signal ${error.signal}`;
+            const reason = fatal ?? lines.pop() ?? `restic ${exit}`;
             reject(
               new Error(`restic ${args[0]} of ${repository} failed: ${reason}`),
             );
