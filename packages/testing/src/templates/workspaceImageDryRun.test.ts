@@ -1,3 +1,4 @@
+import { bundledCoderTemplatePath } from '@coder-platform/plugin-scaffolder-backend-module-coder-platform';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,17 +12,17 @@ import {
   templateEntity,
   templateWithoutFormChecks,
   validValues,
-  WORKSPACE_IMAGE_DIR,
 } from './__testUtils__/workspaceImageHarness';
 
-const CODER_TEMPLATE_DIR = path.join(WORKSPACE_IMAGE_DIR, 'coder-template');
+/** The one devbox Terraform source, shipped with the actions (coder:template:fetch). */
+const CODER_TEMPLATE_DIR = bundledCoderTemplatePath('devbox');
 
 jest.setTimeout(180_000);
 
 /**
  * The workspace-image template through the real scaffolder backend in
  * process: `POST /api/scaffolder/v2/dry-run` renders it for real (validate,
- * catalog:fetch from the real catalog, fetch:template, fetch:plain, the
+ * catalog:fetch from the real catalog, fetch:template, coder:template:fetch, the
  * Coder template push planned against the Coder contract server), and
  * hostile values are refused before anything renders, by the form's JSON
  * schema and, with the form bypassed, by the validate step; so is a cluster

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { requirePeer } from '../peers/peersEnv';
-import { WORKSPACE_IMAGE_DIR } from './__testUtils__/workspaceImageHarness';
+import { suiteTemplate } from './__testUtils__/suiteTemplates';
+import { bundledCoderTemplatePath } from '@coder-platform/plugin-scaffolder-backend-module-coder-platform';
 
 const run = promisify(execFile);
 
@@ -12,7 +13,8 @@ jest.setTimeout(300_000);
 
 /**
  * The Coder template the workspace-image template pushes (and the cluster
- * template pushes as its default devbox), checked with the real terraform
+ * template pushes as its default devbox): the devbox folder the actions
+ * package ships (coder-templates/devbox), checked with the real terraform
  * CLI and the providers of the peers' filesystem mirror: `terraform init`,
  * `terraform validate`, and plans with the workspace-image variables whose
  * planned pod spec is asserted (the coder data sources read the workspace
@@ -86,9 +88,8 @@ describe('the workspace Coder template under terraform (peers mirror)', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'workspace-coder-template-'));
-    await cp(path.join(WORKSPACE_IMAGE_DIR, 'coder-template'), dir, {
-      recursive: true,
-    });
+    // The one Terraform source both templates copy (coder:template:fetch).
+    await cp(bundledCoderTemplatePath('devbox'), dir, { recursive: true });
     await terraform(['init', '-no-color', '-input=false']);
   });
   afterAll(async () => {
@@ -233,6 +234,48 @@ describe('the workspace Coder template under terraform (peers mirror)', () => {
     // no literal password anywhere in the plan
     expect(JSON.stringify(planned)).not.toMatch(
       /RESTIC_PASSWORD","value":"[^"]/,
+    );
+  });
+
+  it("plans the cluster template's default devbox with the variables its push step renders", async () => {
+    const step = suiteTemplate(
+      'coder-development-cluster',
+    ).entity.spec.steps.find((s: { id: string }) => s.id === 'devbox');
+    const parameters: Record<string, string> = {
+      clusterName: 'dev-eu1',
+      bucketName: 'acme-coder-backups',
+    };
+    const vars = Object.fromEntries(
+      Object.entries<unknown>(step.input.variables).map(([name, value]) => {
+        const rendered = String(value).replace(
+          /\$\{\{\s*parameters\.([A-Za-z0-9_]+)\s*\}\}/g,
+          (_m, p: string) => parameters[p],
+        );
+        expect(rendered).not.toContain('${{');
+        return [name, rendered];
+      }),
+    );
+    // Undeclared variables fail `terraform plan -var`: the names match variables.tf.
+    const { resource } = await plan(vars);
+    const pod = resource('kubernetes_deployment.main[0]').values.spec[0]
+      .template[0].spec[0];
+    expect(
+      resource('kubernetes_deployment.main[0]').values.metadata[0].namespace,
+    ).toBe('coder');
+    // devbox: the seed image, Docker sidecar and restic backups on.
+    expect(pod.container.map((c: any) => [c.name, c.image])).toEqual([
+      ['dev', 'isi006/docker-k8s-training:latest'],
+      ['docker-dind', expect.stringMatching(/^docker:/)],
+      ['restic-backup', expect.any(String)],
+    ]);
+    const backup = Object.fromEntries(
+      pod.container[2].env.map((e: any) => [e.name, e]),
+    );
+    expect(backup.RESTIC_REPOSITORY.value).toBe(
+      'gs:acme-coder-backups:/coder/dev-eu1/coder-dana-ws1',
+    );
+    expect(backup.RESTIC_PASSWORD.value_from[0].secret_key_ref[0].name).toBe(
+      'restic',
     );
   });
 

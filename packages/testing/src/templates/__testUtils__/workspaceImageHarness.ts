@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { parse, stringify } from 'yaml';
 import { TEMPLATES_DIR } from './suiteTemplates';
 
-/** The workspace-image template folder (template.yaml, skeleton/, coder-template/). */
+/** The workspace-image template folder (template.yaml, skeleton/; its Coder template is the bundled devbox). */
 export const WORKSPACE_IMAGE_DIR = path.join(TEMPLATES_DIR, 'workspace-image');
 
 export const DEVELOPER = 'user:default/dana';
