@@ -29,7 +29,8 @@ export interface Config {
        * `workspace-image` template needs: `fetch:plain`, `fetch:plain:file`,
        * `fetch:template`, `fetch:template:file`, `publish:github`,
        * `catalog:register`, `catalog:write`, `catalog:fetch`,
-       * `coder:template:push`, `coder-platform:workspace-image:validate`,
+       * `coder:template:push`, `coder:template:fetch` (copies the bundled
+       * devbox Terraform), `coder-platform:workspace-image:validate`,
        * `debug:log`, `fs:rename`, `fs:delete`,
        * `fs:readdir`. Provisioning actions (`gcp:*`, `kubernetes:*`,
        * `helm:*`, `keycloak:*`, `coder:bootstrap`,

@@ -35,6 +35,7 @@ export const DEFAULT_USER_ACTIONS: readonly string[] = [
   'catalog:write',
   'catalog:fetch',
   'coder:template:push',
+  'coder:template:fetch',
   'coder-platform:workspace-image:validate',
   'debug:log',
   'fs:rename',

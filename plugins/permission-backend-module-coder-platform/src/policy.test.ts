@@ -91,6 +91,7 @@ const userActions = [
   'catalog:write',
   'catalog:fetch',
   'coder:template:push',
+  'coder:template:fetch',
   'coder-platform:workspace-image:validate',
   'debug:log',
   'fs:rename',
