@@ -177,7 +177,7 @@ export function createWorkspaceImageValidateAction(
           z
             .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
             .describe(
-              'Variables of templates/workspace-image/coder-template for coder:template:push',
+              'Variables of the bundled devbox Coder template (coder:template:fetch) for coder:template:push',
             ),
       },
     },
