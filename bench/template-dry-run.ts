@@ -6,10 +6,12 @@
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/template-dry-run.ts [runs]
  *
- * The full cluster template's dry run plans the Google Cloud part (network,
- * address, records, GKE, Workload Identity) and stops at the first
- * in-cluster step, whose dry run needs the cluster to exist (it reads the
- * endpoint from GKE): the figure covers exactly that much. With the local
+ * The full cluster template's dry run of a new cluster plans the Google
+ * Cloud part (network, address, records, GKE, Workload Identity), then every
+ * in-cluster step against the cluster not created yet (each logs its plan;
+ * the backup guard lists the GCS emulator when the peers are up), the
+ * devbox template (copied by coder:template:fetch) and the catalog
+ * Resource: the figure covers the whole template. With the local
  * API server, helm and the GCS emulator up (`yarn peers up kube gcs`), a
  * second row dry-runs it as an upgrade of an existing cluster: the GKE
  * contract server points dev-gke at the local API server, and the in-cluster
@@ -198,7 +200,9 @@ async function main() {
     command: `node --require @backstage/cli/config/nodeTransform.cjs bench/template-dry-run.ts ${runs}`,
     rows,
     notes: [
-      'New cluster: the in-cluster steps plan against the cluster gcp:gke:cluster only planned (they log what they would do); the dry run ends at fetch:plain of the devbox Terraform, which the scaffolder refuses for templates loaded from a file location (the path is outside the template folder).',
+      gcsConfig
+        ? 'New cluster: the in-cluster steps plan against the cluster gcp:gke:cluster only planned (they log what they would do), the guard lists the GCS emulator, coder:template:fetch copies the devbox Terraform and the run reaches the catalog Resource; the steps not started are the if: steps skipped by the defaults (SMTP off, no catalog repository).'
+        : 'New cluster: GCS emulator not up, so the dry run stops at the backup guard (no GCS endpoint).',
       peers
         ? 'The existing-cluster row runs the in-cluster dry runs (real helm, the local API server, the GCS emulator) up to keycloak:realm, which needs the Keycloak Ingress the local cluster lacks.'
         : 'Local peers (kube, helm, gcs) not up: no existing-cluster row.',
