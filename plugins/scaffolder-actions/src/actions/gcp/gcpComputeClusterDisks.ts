@@ -61,7 +61,6 @@ async function listClusterDisks(
     const pages = disks.aggregatedListAsync({
       project: run.projectId,
       filter: `labels.${CLUSTER_NAME_LABEL} = "${clusterName}"`,
-      returnPartialSuccess: true,
     });
     for await (const [scope, list] of pages) {
       const warning = list.warning;
