@@ -6,11 +6,15 @@
 #   bash bench/run-scale.sh            all of them
 #   BENCH_WAL_OBJECTS=20000,200000 bash bench/run-scale.sh   (backups bench sizes;
 #                                      default 20000,200000,2000000)
+#   BENCH_SIZE_TIMEOUT_MINUTES=40 ...  per backups size, from the first object
+#                                      written (default 25); a size that runs
+#                                      out reports how far it got
 #   BENCH_KEYCLOAK_USERS=5000 bash bench/run-scale.sh
 #
 # The backups bench needs Go (as `yarn peers up gcs` does) to build
-# bench/lib/gcsfs, and about 1 inode and 4 KiB of disk per WAL object in
-# $TMPDIR while it runs (2,000,000: ~8 GB, removed afterwards).
+# bench/lib/gcsfs, and about 1 inode and 8 KiB of disk (data block + xattr
+# block) per WAL object in $TMPDIR while it runs (2,000,000: ~16 GB, removed
+# afterwards).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/toolchain.sh

@@ -167,16 +167,25 @@ async function measure(walObjects: number): Promise<Row> {
       proxy!.requests.filter(
         r => r.caller === 'bench' && r.at >= since && r.at < until,
       );
+    type Answer = { status: number; body: any };
+    // A call gives up (status 0) when the size's budget runs out.
     const call = async () => {
+      let timer: NodeJS.Timeout | undefined;
       const [answer, ms] = await timed(() =>
-        replica!.get(ROUTE).catch(
-          (error: Error) =>
-            ({ status: 0, body: { error: String(error) } } as {
-              status: number;
-              body: any;
-            }),
-        ),
+        Promise.race<Answer>([
+          replica!.get(ROUTE).catch((error: Error) => ({
+            status: 0,
+            body: { error: String(error) },
+          })),
+          new Promise<Answer>(r => {
+            timer = setTimeout(
+              () => r({ status: 0, body: { error: 'size budget ran out' } }),
+              Math.max(0, left()),
+            );
+          }),
+        ]),
       );
+      clearTimeout(timer);
       return { ...answer, ms };
     };
 
@@ -211,7 +220,19 @@ async function measure(walObjects: number): Promise<Row> {
       row.result = `no 200 within the budget; last ${
         first.status
       } ${JSON.stringify(first.body).slice(0, 160)}`;
-      row.cold_gcs_requests = bench(replicaStart).length;
+      // How far the cold read got: its requests, and the emulator's pace on
+      // the WAL search's listings (each walks the whole bucket).
+      const done = bench(replicaStart);
+      row.cold_gcs_requests = `${done.length} (unfinished)`;
+      row.cold_kinds = requestKinds(done);
+      const lists = done.filter(r =>
+        decodeURIComponent(r.path).includes(`prefix=${PREFIX}/wal_005/`),
+      );
+      if (lists.length > 1) {
+        const spanMs = lists[lists.length - 1].at - lists[0].at;
+        row.cold_s_per_wal_list = seconds(spanMs / (lists.length - 1));
+      }
+      row.cold_ms = `>${(Date.now() - readyAt).toFixed(0)}`;
       return row;
     }
     row.first_200_s = seconds(Date.now() - readyAt);
@@ -337,6 +358,7 @@ async function main() {
       'cold: first request after the replica started; if it was not a 200, polled every 2 s until the first 200 (first_200_s from the replica answering its first request); cold_gcs_requests: every GCS request of the measured cluster until then. warm: the same request again.',
       'refresh: the first scheduled refresh (every 15 s) starting after one new WAL segment was uploaded, from its sentinel listing to the next refresh; refresh_saw_new_wal: the route then names that segment as newest.',
       'lower bound: one listing of the backup sentinels (`basebackups_005/`, delimiter `/`), measured on the idle emulator before the replica started. emulator_wal_list_ms: one 100-object page of `wal_005/` from a start offset, for context (the filesystem backend walks and decodes the whole bucket on every listing, so this grows with the bucket).',
+      'A size that runs out of its budget (BENCH_SIZE_TIMEOUT_MINUTES, default 25, from the first object written) shows how far the cold read got: cold_gcs_requests "(unfinished)" and cold_s_per_wal_list, the mean time between its WAL listings on the emulator.',
       'rss: the backend replica (5 clusters configured, the 4 others on a small bucket of their own), idle after start and peak during these calls. load_1m_at_end: 1-minute load average of the shared 2-core machine after the size finished.',
     ],
   });
