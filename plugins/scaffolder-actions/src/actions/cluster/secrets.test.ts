@@ -183,15 +183,17 @@ describe.each<Mode>([401, 500, 'drop'])(
       // The failing upstream was reached and the action failed, except
       // postgres:guard, which reads only its GCS bucket (in memory here), and
       // helm:release, whose upstream failure is the fake helm's stderr (the
-      // fake never calls the API server).
+      // fake never calls the API server), and coder:template:fetch, which
+      // only copies bundled files into the workspace.
       const readsOnlyGcs = id === 'coder-platform:postgres:guard';
       const failsInFakeHelm = id === 'helm:release';
+      const workspaceOnly = id === 'coder:template:fetch';
       expect({
         reached: upstream.requests() > before,
         failed: error !== undefined,
       }).toEqual({
-        reached: !readsOnlyGcs && !failsInFakeHelm,
-        failed: !readsOnlyGcs,
+        reached: !readsOnlyGcs && !failsInFakeHelm && !workspaceOnly,
+        failed: !readsOnlyGcs && !workspaceOnly,
       });
     });
   },
