@@ -120,6 +120,37 @@ try {
   });
 
   await check(
+    'the bundle ships the devbox Coder template coder:template:fetch copies',
+    async () => {
+      // The actions package resolves it with resolvePackagePath: its own
+      // folder in the bundle (package.json `files`), byte for byte the source.
+      const source = resolve(
+        root,
+        'plugins/scaffolder-actions/coder-templates/devbox',
+      );
+      const bundled = join(
+        work,
+        'node_modules/@coder-platform/plugin-scaffolder-backend-module-coder-platform/coder-templates/devbox',
+      );
+      const files = readdirSync(source);
+      const missing = files.filter(
+        file =>
+          !existsSync(join(bundled, file)) ||
+          !readFileSync(join(bundled, file)).equals(
+            readFileSync(join(source, file)),
+          ),
+      );
+      if (!files.includes('main.tf') || missing.length > 0) {
+        throw new Error(
+          `the bundle lacks or differs in coder-templates/devbox/${missing.join(
+            ', ',
+          )} (is coder-templates in the package.json files of plugins/scaffolder-actions?)`,
+        );
+      }
+    },
+  );
+
+  await check(
     'the bundled backend starts with the suite plugins loaded',
     async () => {
       const config = join(work, 'app-config.bundle.yaml');
