@@ -205,7 +205,8 @@ export function createCatalogUnregisterAction(options: CatalogActionsOptions) {
           : undefined;
 
       if (location) {
-        const where = `${location.type}:${location.target}`;
+        // A location URL never carries a credential, but the log goes through the one redact anyway.
+        const where = redact(`${location.type}:${location.target}`);
         const { items } = await catalogCall(
           `list the entities of ${where}`,
           () =>
