@@ -1,4 +1,9 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  coreServices,
+  createBackendPlugin,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -48,6 +53,10 @@ describe('coder-platform:catalog:unregister against the real catalog', () => {
   let baseUrl: string;
   let dir: string;
   let catalog: CatalogAccess;
+  /** Each permission the catalog asked about, with whose credentials. */
+  const authorized: Array<{ permission: string; principal: string }> = [];
+  /** A permission the recording permission service denies. */
+  let denied: string | undefined;
   const action = () => createCatalogUnregisterAction({ catalog });
 
   const api = async (method: string, pathname: string, body?: unknown) => {
@@ -144,7 +153,35 @@ describe('coder-platform:catalog:unregister against the real catalog', () => {
       features: [
         catalogPlugin,
         probe,
-        mockServices.permissions.factory({ result: 'ALLOW' } as any),
+        // Records who the catalog authorizes (plugin-permission-common is not
+        // a dependency here: its results as strings).
+        createServiceFactory({
+          service: coreServices.permissions,
+          deps: {},
+          factory: () => {
+            const decide = async (
+              requests: Array<{ permission: { name: string } }>,
+              options?: { credentials?: BackstageCredentials },
+            ) =>
+              requests.map(({ permission }) => {
+                const principal = options?.credentials?.principal as any;
+                authorized.push({
+                  permission: permission.name,
+                  principal:
+                    principal?.userEntityRef ??
+                    principal?.subject ??
+                    String(principal?.type),
+                });
+                return {
+                  result: permission.name === denied ? 'DENY' : 'ALLOW',
+                };
+              });
+            return {
+              authorize: decide,
+              authorizeConditional: decide,
+            } as any;
+          },
+        }),
         mockServices.rootConfig.factory({
           data: {
             backend: { reading: { allow: [{ host: `127.0.0.1:${port}` }] } },
@@ -288,6 +325,34 @@ describe('coder-platform:catalog:unregister against the real catalog', () => {
       expect.stringMatching(/^catalog\.unregister\.entity\./),
     ]);
     expect(await entityStatus('resource:default/static')).toBe(404);
+  });
+
+  it("acts as the task's user: the catalog authorizes each call for them, and a denied unregister names the missing permission", async () => {
+    await register('clusters/perm/catalog-info.yaml', [
+      clusterResource('perm'),
+    ]);
+    authorized.length = 0;
+    denied = 'catalog.location.delete';
+    try {
+      const ctx = context({ entityRef: 'resource:default/perm' });
+      await expect(action().handler(ctx.ctx)).rejects.toThrow(
+        /^coder-platform:catalog:unregister: could not unregister url:http:\/\/127\.0\.0\.1:\d+\/clusters\/perm\/catalog-info\.yaml: .*; the user who runs the task needs the catalog permissions to read and delete resource:default\/perm \(and to unregister its location\)$/,
+      );
+    } finally {
+      denied = undefined;
+    }
+    const user = mockCredentials.user().principal.userEntityRef;
+    expect(authorized).toContainEqual({
+      permission: 'catalog.entity.read',
+      principal: user,
+    });
+    expect(authorized).toContainEqual({
+      permission: 'catalog.location.delete',
+      principal: user,
+    });
+    // Every call the action made was authorized for the user, none for a service.
+    expect(new Set(authorized.map(a => a.principal))).toEqual(new Set([user]));
+    expect(await entityStatus('resource:default/perm')).toBe(200);
   });
 
   it('names the field of a malformed entity ref', async () => {
