@@ -191,9 +191,42 @@ describe('SummaryCache back-off shared by replicas', () => {
     clock.now += 1000;
     await expect(request(a, load)).rejects.toThrow('next attempt after');
     expect(load).toHaveBeenCalledTimes(1);
+    // Values and back-off both fail to read and write: one line says so.
     const outage = logger.warn.mock.calls.filter(([m]) =>
-      String(m).startsWith('cache store failed for the upstream back-off'),
+      String(m).startsWith('cache store failed ('),
     );
     expect(outage).toHaveLength(1);
+  });
+
+  it('answers the views when the cache store never answers (Redis down: its client queues commands)', async () => {
+    const hung: CacheService = {
+      get: () => new Promise(() => undefined),
+      set: () => new Promise(() => undefined),
+      delete: () => new Promise(() => undefined),
+      withOptions: () => hung,
+    };
+    let now = START;
+    const logger = mockServices.logger.mock();
+    const summaries = new SummaryCache({
+      cache: hung,
+      logger,
+      storeTimeoutMs: 20,
+      now: () => now,
+    });
+    await expect(
+      request(summaries, async () => ({ n: 1 })),
+    ).resolves.toMatchObject({ data: { n: 1 }, freshness: { stale: false } });
+    const load = down();
+    await expect(request(summaries, load)).rejects.toThrow('nothing is cached');
+    now += 1000;
+    await expect(request(summaries, load)).rejects.toThrow(
+      'next attempt after',
+    );
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(
+      logger.warn.mock.calls.filter(([m]) =>
+        String(m).startsWith('cache store failed ('),
+      ),
+    ).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import type { Freshness } from '@coder-platform/plugin-coder-platform-common';
 import { redact } from '@coder-platform/plugin-coder-platform-node';
 import { BackoffState, BackoffStore } from './backoffState';
+import { StoreGuard } from './storeGuard';
 
 interface Entry<T> {
   data: T;
@@ -35,6 +36,11 @@ export interface SummaryCacheOptions {
   backoffMs?: number;
   /** Longest wait between attempts at a failing upstream. Default 5 min. */
   maxBackoffMs?: number;
+  /**
+   * Budget of one cache store call; past it the view goes on without the
+   * store (see {@link StoreGuard}). Default 1 s.
+   */
+  storeTimeoutMs?: number;
   /** Clock (tests). */
   now?: () => number;
 }
@@ -60,15 +66,21 @@ export class SummaryCache {
   readonly #now: () => number;
   readonly #inFlight = new Map<string, Promise<Entry<unknown>>>();
   readonly #backoff: BackoffStore;
+  readonly #guard: StoreGuard;
 
   constructor(options: SummaryCacheOptions) {
     this.#cache = options.cache;
     this.#logger = options.logger;
     this.#keepMs = options.keepMs ?? 7 * 24 * 3600_000;
     this.#now = options.now ?? Date.now;
+    this.#guard = new StoreGuard({
+      logger: options.logger,
+      timeoutMs: options.storeTimeoutMs,
+      now: this.#now,
+    });
     this.#backoff = new BackoffStore({
       cache: options.cache,
-      logger: options.logger,
+      guard: this.#guard,
       policy: {
         backoffMs: options.backoffMs ?? 5_000,
         maxBackoffMs: options.maxBackoffMs ?? 300_000,
@@ -201,19 +213,13 @@ export class SummaryCache {
       data,
       fetchedAt: new Date(this.#now()).toISOString(),
     };
-    try {
-      await this.#cache.set(
+    await this.#guard.run(`writing ${options.key}`, () =>
+      this.#cache.set(
         options.key,
         entry as unknown as Parameters<CacheService['set']>[1],
         { ttl: options.keepMs ?? this.#keepMs },
-      );
-    } catch (error) {
-      this.#logger.warn(
-        `could not write cache entry ${options.key}: ${
-          (error as Error).message
-        }`,
-      );
-    }
+      ),
+    );
     await this.#backoff.clear(options.cluster, options.upstream);
     return entry;
   }
@@ -258,13 +264,9 @@ export class SummaryCache {
   }
 
   async #read<T>(key: string): Promise<Entry<T> | undefined> {
-    try {
-      return (await this.#cache.get(key)) as Entry<T> | undefined;
-    } catch (error) {
-      this.#logger.warn(
-        `could not read cache entry ${key}: ${(error as Error).message}`,
-      );
-      return undefined;
-    }
+    const read = await this.#guard.run(`reading ${key}`, () =>
+      this.#cache.get(key),
+    );
+    return read.ok ? (read.value as Entry<T> | undefined) : undefined;
   }
 }

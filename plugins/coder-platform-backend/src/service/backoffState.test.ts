@@ -6,6 +6,7 @@ import {
   BackoffStore,
   nextBackoff,
 } from './backoffState';
+import { StoreGuard } from './storeGuard';
 
 const policy = { backoffMs: 5_000, maxBackoffMs: 300_000 };
 
@@ -64,7 +65,7 @@ describe('BackoffStore', () => {
     const { cache, store, ttls } = memoryCache();
     const backoff = new BackoffStore({
       cache,
-      logger: mockServices.logger.mock(),
+      guard: new StoreGuard({ logger: mockServices.logger.mock() }),
       policy,
     });
     const { state, counted } = await backoff.recordFailure('dev', 'keycloak', {
@@ -87,8 +88,9 @@ describe('BackoffStore', () => {
   it('counts one failure once when two stores (replicas) record failures of attempts that ran at the same time', async () => {
     const { cache } = memoryCache();
     const logger = mockServices.logger.mock();
-    const a = new BackoffStore({ cache, logger, policy });
-    const b = new BackoffStore({ cache, logger, policy });
+    const guard = new StoreGuard({ logger });
+    const a = new BackoffStore({ cache, guard, policy });
+    const b = new BackoffStore({ cache, guard, policy });
     const first = await a.recordFailure('dev', 'coder', {
       started: 100,
       at: 200,
@@ -117,7 +119,7 @@ describe('BackoffStore', () => {
     store.set('coder-platform:v1:backoff:dev:coder', { failures: 'x' });
     const backoff = new BackoffStore({
       cache,
-      logger: mockServices.logger.mock(),
+      guard: new StoreGuard({ logger: mockServices.logger.mock() }),
       policy,
     });
     await expect(backoff.get('dev', 'coder')).resolves.toBeUndefined();
@@ -142,7 +144,11 @@ describe('BackoffStore', () => {
       withOptions: () => flaky,
     };
     const logger = mockServices.logger.mock();
-    const backoff = new BackoffStore({ cache: flaky, logger, policy });
+    const backoff = new BackoffStore({
+      cache: flaky,
+      guard: new StoreGuard({ logger, retryMs: 0 }),
+      policy,
+    });
     down = true;
     const { state } = await backoff.recordFailure('dev', 'gcs', {
       started: 0,
@@ -154,7 +160,7 @@ describe('BackoffStore', () => {
     }
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn.mock.calls[0][0]).toMatch(
-      /cache store failed for the upstream back-off \(connect ECONNREFUSED 127\.0\.0\.1:6379\); this replica backs off on its own/,
+      /^cache store failed \(reading coder-platform:v1:backoff:dev:gcs: connect ECONNREFUSED 127\.0\.0\.1:6379\); views are answered without it, and this replica backs off failing upstreams on its own/,
     );
     down = false;
     // The store never got the record; the shared (empty) state wins again.

@@ -1,4 +1,5 @@
-import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import { CacheService } from '@backstage/backend-plugin-api';
+import { StoreGuard } from './storeGuard';
 
 /**
  * The back-off of one upstream of one cluster (e.g. `dev`/`keycloak`), as
@@ -80,27 +81,23 @@ const MAX_LOCAL = 1000;
  * store (one small key per cluster and upstream, read with one `get`),
  * mirrored in memory. When the store fails, the replica goes on with its
  * own mirror (each replica then backs off on its own) and says so once per
- * outage; views never fail because of it.
+ * outage ({@link StoreGuard}); views never fail or wait because of it.
  */
 export class BackoffStore {
   readonly #cache: CacheService;
-  readonly #logger: LoggerService;
+  readonly #guard: StoreGuard;
   readonly #policy: BackoffPolicy;
   readonly #local = new Map<string, BackoffState>();
-  #outage = false;
 
   constructor(options: {
     cache: CacheService;
-    logger: LoggerService;
+    /** Budget and outage log of every store call. */
+    guard: StoreGuard;
     policy: BackoffPolicy;
   }) {
     this.#cache = options.cache;
-    this.#logger = options.logger;
+    this.#guard = options.guard;
     this.#policy = options.policy;
-  }
-
-  get policy(): BackoffPolicy {
-    return this.#policy;
   }
 
   /** The cache store key of one cluster's upstream. */
@@ -114,15 +111,13 @@ export class BackoffStore {
     upstream: string,
   ): Promise<BackoffState | undefined> {
     const key = BackoffStore.key(cluster, upstream);
-    try {
-      const state = asState(await this.#cache.get(key));
-      this.#answered();
-      this.#mirror(key, state);
-      return state;
-    } catch (error) {
-      this.#failed(error);
-      return this.#local.get(key);
-    }
+    const read = await this.#guard.run(`reading ${key}`, () =>
+      this.#cache.get(key),
+    );
+    if (!read.ok) return this.#local.get(key);
+    const state = asState(read.value);
+    this.#mirror(key, state);
+    return state;
   }
 
   /**
@@ -143,16 +138,13 @@ export class BackoffStore {
     const key = BackoffStore.key(cluster, upstream);
     const state = nextBackoff(current, failure, this.#policy);
     this.#mirror(key, state);
-    try {
-      await this.#cache.set(
+    await this.#guard.run(`writing ${key}`, () =>
+      this.#cache.set(
         key,
         state as unknown as Parameters<CacheService['set']>[1],
         { ttl: backoffTtlMs(state, this.#policy) },
-      );
-      this.#answered();
-    } catch (error) {
-      this.#failed(error);
-    }
+      ),
+    );
     return { state, counted: true };
   }
 
@@ -160,12 +152,7 @@ export class BackoffStore {
   async clear(cluster: string, upstream: string): Promise<void> {
     const key = BackoffStore.key(cluster, upstream);
     this.#local.delete(key);
-    try {
-      await this.#cache.delete(key);
-      this.#answered();
-    } catch (error) {
-      this.#failed(error);
-    }
+    await this.#guard.run(`deleting ${key}`, () => this.#cache.delete(key));
   }
 
   #mirror(key: string, state: BackoffState | undefined) {
@@ -175,23 +162,5 @@ export class BackoffStore {
     if (this.#local.size > MAX_LOCAL) {
       this.#local.delete(this.#local.keys().next().value as string);
     }
-  }
-
-  #failed(error: unknown) {
-    if (this.#outage) return;
-    this.#outage = true;
-    this.#logger.warn(
-      `cache store failed for the upstream back-off (${
-        (error as Error | undefined)?.message ?? String(error)
-      }); this replica backs off on its own until the store answers again`,
-    );
-  }
-
-  #answered() {
-    if (!this.#outage) return;
-    this.#outage = false;
-    this.#logger.info(
-      'cache store answers again: the upstream back-off is shared by every replica again',
-    );
   }
 }

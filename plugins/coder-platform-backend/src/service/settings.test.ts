@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { readSettings } from './settings';
 
-const withCache = (cache: Record<string, unknown>) =>
+const withCache = (cache: Record<string, number | string>) =>
   readSettings(new ConfigReader({ coderPlatform: { cache } }));
 
 describe('readSettings: back-off', () => {
