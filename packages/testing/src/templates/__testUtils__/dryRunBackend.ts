@@ -197,6 +197,10 @@ export async function startDryRunBackend(
   return {
     gcp,
     dryRun,
+    /** The backend's base URL (for real tasks: `POST /api/scaffolder/v2/tasks`). */
+    baseUrl: `http://127.0.0.1:${
+      (backend.server.address() as AddressInfo).port
+    }`,
     stop: async () => {
       await backend.stop();
       await gcp.stop();
