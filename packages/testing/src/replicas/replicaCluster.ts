@@ -52,6 +52,8 @@ export interface ReplicaOptions {
    * exits (backstage/charts#300); the restart finds the tables in place.
    */
   startupRestarts?: number;
+  /** Redis URL of the cache store (default the Redis peer's), e.g. one a test stops. */
+  redisUrl?: string;
 }
 
 export const REPLICA_ACCESS_TOKEN = randomBytes(24).toString('hex');
@@ -82,7 +84,9 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     'PEERS_PG_USER',
     'PEERS_PG_PASSWORD',
   ]);
-  const { PEERS_REDIS_URL } = requirePeer('redis', ['PEERS_REDIS_URL']);
+  const redisUrl =
+    options.redisUrl ??
+    requirePeer('redis', ['PEERS_REDIS_URL']).PEERS_REDIS_URL;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `replica-${options.name}-`));
   const configFile = join(dir, 'app-config.yaml');
@@ -112,7 +116,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
         },
         cache: {
           store: 'redis',
-          connection: PEERS_REDIS_URL,
+          connection: redisUrl,
           redis: { client: { namespace: options.cacheNamespace } },
         },
       },

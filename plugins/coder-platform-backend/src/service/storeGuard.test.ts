@@ -14,13 +14,14 @@ describe('StoreGuard', () => {
     );
   });
 
-  it('leaves the store alone for retryMs after a failure, then tries once more, logging the outage once and its end once', async () => {
+  it('leaves the store alone after a failure (5 s, then 10 s, ...), then tries once more, logging the outage once and its end once', async () => {
     let now = 0;
     const logger = mockServices.logger.mock();
     const guard = new StoreGuard({
       logger,
       timeoutMs: 20,
       retryMs: 5_000,
+      maxRetryMs: 300_000,
       now: () => now,
     });
     let calls = 0;
@@ -43,8 +44,12 @@ describe('StoreGuard', () => {
     now += 1_000;
     await guard.run('reading k', call);
     expect(calls).toBe(2);
+    // The second failure in a row pauses 10 s.
+    now += 9_000;
+    await guard.run('reading k', call);
+    expect(calls).toBe(2);
     answering = true;
-    now += 5_000;
+    now += 1_000;
     await expect(guard.run('reading k', call)).resolves.toEqual({
       ok: true,
       value: 'value',
@@ -67,5 +72,27 @@ describe('StoreGuard', () => {
         throw new Error('client closed');
       }),
     ).resolves.toEqual({ ok: false });
+  });
+
+  it('pauses at most maxRetryMs between tries at a store that stays down', async () => {
+    let now = 0;
+    const guard = new StoreGuard({
+      logger: mockServices.logger.mock(),
+      retryMs: 5_000,
+      maxRetryMs: 60_000,
+      now: () => now,
+    });
+    let calls = 0;
+    const call = async () => {
+      calls += 1;
+      throw new Error('down');
+    };
+    // An hour of one request per second: tries at 0, 5, 15, 35 s, then
+    // every 60 s from 75 s (59 more before 3,600 s).
+    for (let i = 0; i < 3600; i++) {
+      await guard.run('reading k', call);
+      now += 1000;
+    }
+    expect(calls).toBe(4 + 59);
   });
 });

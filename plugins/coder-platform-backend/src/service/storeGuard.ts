@@ -11,8 +11,13 @@ export interface StoreGuardOptions {
    * Default 1 s.
    */
   timeoutMs?: number;
-  /** After a failure, calls skip the store this long before one tries again. Default 5 s. */
+  /**
+   * After a failure, calls skip the store this long before one tries again;
+   * doubles per failure in a row up to `maxRetryMs`. Default 5 s.
+   */
   retryMs?: number;
+  /** Longest pause between tries at a failing store. Default 5 min. */
+  maxRetryMs?: number;
   /** Clock (tests). */
   now?: () => number;
 }
@@ -21,22 +26,28 @@ export interface StoreGuardOptions {
  * Every cache store call of the views and the back-off goes through here,
  * so a cache store outage never breaks a view: a call that fails or stays
  * unanswered past its budget gives `{ ok: false }` (the caller goes on
- * without the store), then the store is left alone for `retryMs` instead of
- * costing every request the budget again. The outage is logged once, and
- * its end once.
+ * without the store), then the store is left alone for a while (5 s,
+ * doubling up to 5 min) instead of costing every request the budget again:
+ * Backstage's Redis client queues every command while it is disconnected,
+ * and does not reconnect after Redis restarts (backstage/backstage#31742),
+ * so each try leaves one more queued command. The outage is logged once,
+ * and its end once.
  */
 export class StoreGuard {
   readonly #logger: LoggerService;
   readonly #timeoutMs: number;
   readonly #retryMs: number;
+  readonly #maxRetryMs: number;
   readonly #now: () => number;
   #down = false;
+  #failures = 0;
   #retryAt = 0;
 
   constructor(options: StoreGuardOptions) {
     this.#logger = options.logger;
     this.#timeoutMs = options.timeoutMs ?? 1_000;
     this.#retryMs = options.retryMs ?? 5_000;
+    this.#maxRetryMs = options.maxRetryMs ?? 300_000;
     this.#now = options.now ?? Date.now;
   }
 
@@ -63,6 +74,7 @@ export class StoreGuard {
           );
         }),
       ]);
+      this.#failures = 0;
       if (this.#down) {
         this.#down = false;
         this.#logger.info(
@@ -71,7 +83,13 @@ export class StoreGuard {
       }
       return { ok: true, value };
     } catch (error) {
-      this.#retryAt = this.#now() + this.#retryMs;
+      this.#failures += 1;
+      this.#retryAt =
+        this.#now() +
+        Math.min(
+          this.#maxRetryMs,
+          this.#retryMs * 2 ** Math.min(this.#failures - 1, 40),
+        );
       if (!this.#down) {
         this.#down = true;
         this.#logger.warn(
