@@ -3,6 +3,7 @@ import { configure, fireEvent, screen, within } from '@testing-library/react';
 import { mainPostgresStatusFixture } from '../../__fixtures__/backups';
 import { probed } from '../../__testUtils__/appTheme';
 import { BackupTimelineChart } from './BackupTimelineChart';
+import { BackupTooltip } from './BackupTooltip';
 import { POINT_SIZE, MARK_SIZE } from './chartColors';
 
 // recharts lays out every render in jsdom; the shared CI machine is slow.
@@ -168,5 +169,12 @@ describe('BackupTimelineChart', () => {
     ).toHaveTextContent(
       'base_000000010000000300000080_D_000000010000000300000050',
     );
+  });
+});
+
+describe('BackupTooltip', () => {
+  it('renders nothing while no point is hovered', () => {
+    renderInTestApp(<BackupTooltip active={false} payload={[]} />);
+    expect(screen.queryByRole('tooltip')).not.toBeInTheDocument();
   });
 });
