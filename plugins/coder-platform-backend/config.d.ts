@@ -190,7 +190,9 @@ export interface Config {
      * configured cluster name. The backend reads endpoint and CA from the GKE
      * API with its own Google identity (`coderPlatform.gcp.keyFilename` or
      * Application Default Credentials, `coderPlatform.gcp.endpoints.container`
-     * honoured), and finds Keycloak and Coder inside the cluster.
+     * honoured; one read, the client's retries included, ends after
+     * `coderPlatform.gcp.callTimeoutSeconds`, default 60), and finds Keycloak
+     * and Coder inside the cluster.
      */
     gke?: {
       /**

@@ -39,7 +39,9 @@ export interface Config {
        * the actions' own deadline per attempt. A hung API therefore fails the
        * step after about `retry.maxAttempts` times this, with an error naming
        * the API and the operation. Waiting on long-running operations is
-       * bounded separately (`operations.timeoutMinutes`). Default 60.
+       * bounded separately (`operations.timeoutMinutes`). Also bounds the
+       * GKE API read of the cluster model (a cluster named by GKE resource
+       * name, for the cluster actions and the backend). Default 60.
        * @visibility backend
        */
       callTimeoutSeconds?: number;

@@ -57,6 +57,7 @@ export class ClusterUpstreams {
   readonly #googleOptions: {
     keyFilename?: string;
     containerEndpoint?: GcpEndpoint;
+    callTimeoutMs?: number;
   };
 
   constructor(options: {
@@ -160,7 +161,11 @@ export class ClusterUpstreams {
         config,
         {
           identity,
-          gke: new GkeClusters(identity, this.#googleOptions.containerEndpoint),
+          gke: new GkeClusters(
+            identity,
+            this.#googleOptions.containerEndpoint,
+            this.#googleOptions.callTimeoutMs,
+          ),
         },
         `coderPlatform.clusters[${this.cluster.name}].kubernetes`,
       );

@@ -91,6 +91,7 @@ export class ResolvedCluster {
           gke: new GkeClusters(
             identity,
             this.model.settings.google.containerEndpoint,
+            this.model.settings.google.callTimeoutMs,
           ),
         },
         `cluster "${this.name}" kubernetes`,

@@ -7,11 +7,15 @@ import type { GcpEndpoint } from './types';
 /**
  * Reads a GKE cluster's endpoint and CA from the GKE API with the backend's
  * own Google identity, honouring `coderPlatform.gcp.endpoints.container`.
+ * One read, the client's own retries included, takes at most
+ * `callTimeoutMs` (`coderPlatform.gcp.callTimeoutSeconds`): without a call
+ * timeout the client retries an unanswered GetCluster for up to 600 s.
  */
 export class GkeClusters {
   constructor(
     private readonly identity: GoogleIdentity,
     private readonly endpoint?: GcpEndpoint,
+    private readonly callTimeoutMs: number = 60_000,
   ) {}
 
   async server(resourceName: string): Promise<KubernetesServer> {
@@ -20,7 +24,11 @@ export class GkeClusters {
       ...gaxEndpointOptions(this.endpoint, 'grpc'),
     } as any);
     try {
-      const [cluster] = await client.getCluster({ name: resourceName });
+      const [cluster] = await client.getCluster(
+        { name: resourceName },
+        // A call timeout also bounds the client's retries (gax caps their total at it).
+        { timeout: this.callTimeoutMs },
+      );
       const endpoint = cluster.endpoint;
       const caData = cluster.masterAuth?.clusterCaCertificate ?? undefined;
       if (!endpoint || !caData) {
@@ -36,6 +44,13 @@ export class GkeClusters {
       };
     } catch (error) {
       const e = error as { code?: number; details?: string; message?: string };
+      if (e.code === 4) {
+        throw new Error(
+          `the GKE API (container.googleapis.com) did not answer reading cluster ${resourceName} within ${
+            this.callTimeoutMs / 1000
+          } s (coderPlatform.gcp.callTimeoutSeconds): check the backend's network path to it, then try again`,
+        );
+      }
       if (e.code === 5) {
         throw new Error(`GKE cluster ${resourceName} does not exist`);
       }

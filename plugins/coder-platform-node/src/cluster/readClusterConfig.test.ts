@@ -241,6 +241,7 @@ describe('readClusterModelConfig', () => {
       clusterActions: { readableSecrets: ['postgres/zalando-creds'] },
       gcp: {
         keyFilename: '/keys/sa.json',
+        callTimeoutSeconds: 20,
         endpoints: {
           container: { apiEndpoint: '127.0.0.1', port: 9000, plaintext: true },
         },
@@ -272,6 +273,7 @@ describe('readClusterModelConfig', () => {
           port: 9000,
           plaintext: true,
         },
+        callTimeoutMs: 20_000,
       },
     });
     expect(read({}).gke).toEqual({

@@ -342,6 +342,17 @@ function readEndpoint(config: Config | undefined): GcpEndpoint | undefined {
     : undefined;
 }
 
+/** `coderPlatform.gcp.callTimeoutSeconds` (default 60) in ms, checked. */
+function readCallTimeoutMs(root: Config | undefined): number {
+  const seconds = root?.getOptionalNumber('gcp.callTimeoutSeconds') ?? 60;
+  if (!(seconds > 0)) {
+    throw new InputError(
+      `coderPlatform.gcp.callTimeoutSeconds: must be a positive number of seconds, got ${seconds}`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
 /**
  * The one parser of cluster config, for the backend plugin and the actions:
  * `coderPlatform.clusters`, `coderPlatform.gke`, the actions' readable
@@ -361,6 +372,7 @@ export function readClusterModelConfig(rootConfig: Config): ClusterModelConfig {
     containerEndpoint: readEndpoint(
       root?.getOptionalConfig('gcp.endpoints.container'),
     ),
+    callTimeoutMs: readCallTimeoutMs(root),
   };
   const defaultPins =
     readPins(root, 'pinnedReleases') ?? CLUSTER_TEMPLATE_PINNED_RELEASES;

@@ -157,5 +157,7 @@ export interface ClusterModelConfig {
     keyFilename?: string;
     /** `coderPlatform.gcp.endpoints.container`. */
     containerEndpoint?: GcpEndpoint;
+    /** `coderPlatform.gcp.callTimeoutSeconds` in ms: one GKE API read, its retries included. */
+    callTimeoutMs?: number;
   };
 }
