@@ -81,7 +81,8 @@ const MAX_LOCAL = 1000;
  * store (one small key per cluster and upstream, read with one `get`),
  * mirrored in memory. When the store fails, the replica goes on with its
  * own mirror (each replica then backs off on its own) and says so once per
- * outage ({@link StoreGuard}); views never fail or wait because of it.
+ * outage ({@link StoreGuard}); views never fail because of it, and wait
+ * at most the guard's budget.
  */
 export class BackoffStore {
   readonly #cache: CacheService;
