@@ -164,7 +164,9 @@ describe('Limiter', () => {
   it('holds the bound at a hanging server: six calls, limit 2, never more than 2 open requests, timed-out ones closed', async () => {
     const server = await hangingServer();
     try {
-      const limiter = new Limiter({ concurrency: 2, timeoutMs: 150 });
+      // A budget long enough for two requests to reach the server on a
+      // loaded machine (with 150 ms, under load none sometimes did).
+      const limiter = new Limiter({ concurrency: 2, timeoutMs: 2000 });
       const calls = Array.from({ length: 6 }, () =>
         limiter.run('upstream', signal => fetch(server.url, { signal })),
       );
