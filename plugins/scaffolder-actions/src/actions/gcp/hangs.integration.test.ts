@@ -191,17 +191,32 @@ describe('GCP actions when an API hangs (contract servers)', () => {
     },
   );
 
-  it('a hung read (gcp:gke:cluster, GetCluster) ends the same way, before any mutation', async () => {
-    const name = unique('hangread');
-    gcp.inject({ rpc: 'container.GetCluster', error: 'HANG', times: ALWAYS });
-    const failed = await attempt(action('gcp:gke:cluster'), { name });
-    expect(failed.error!.message).toMatch(
-      timeoutMessage('container.googleapis.com', /Could not/),
-    );
-    expect(gcp.calls.count('container.GetCluster')).toBe(ATTEMPTS);
-    expect(gcp.calls.mutations()).toEqual([]);
-    expect(await drained(() => gcp.calls.hungCalls)).toBe(0);
-  });
+  // Reads, on every gRPC client (Resource Manager and Service Usage bring
+  // their own copy of gax).
+  it.each([
+    ['gcp:gke:cluster', 'container.GetCluster', { name: unique('hangread') }],
+    [
+      'gcp:services:enable',
+      'serviceusage.BatchGetServices',
+      { services: ['dns'] },
+    ],
+    [
+      'gcp:iam:service-account',
+      'resourcemanager.GetIamPolicy',
+      { accountId: unique('hangrole'), projectRoles: ['roles/dns.admin'] },
+    ],
+  ] as const)(
+    '%s, the read %s never answers: the same step error, the client closed every hung call',
+    async (id, rpc, input) => {
+      gcp.inject({ rpc, error: 'HANG', times: ALWAYS });
+      const failed = await attempt(action(id), input);
+      expect(failed.error?.message).toMatch(
+        /did not answer within 1 s \(coderPlatform\.gcp\.callTimeoutSeconds\) on any attempt.*Run the task again/,
+      );
+      expect(gcp.calls.count(rpc)).toBe(ATTEMPTS);
+      expect(await drained(() => gcp.calls.hungCalls)).toBe(0);
+    },
+  );
 });
 
 describe('gcp:storage:bucket when the GCS emulator hangs (fault proxy)', () => {
