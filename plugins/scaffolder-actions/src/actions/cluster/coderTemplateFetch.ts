@@ -1,32 +1,20 @@
-import {
-  resolvePackagePath,
-  resolveSafeChildPath,
-} from '@backstage/backend-plugin-api';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  bundledTemplateInput,
+  resolveBundledCoderTemplate,
+} from './bundledCoderTemplates';
 import { examples } from './coderTemplateFetch.examples';
 
-/**
- * The Coder templates (Terraform) this package ships, by name. Each is a
- * folder under `coder-templates/` of the package (listed in its
- * package.json `files`, so a built backend bundle has them too).
- */
-export const BUNDLED_CODER_TEMPLATES = ['devbox'] as const;
-
-/** A bundled Coder template's name. */
-export type BundledCoderTemplate = (typeof BUNDLED_CODER_TEMPLATES)[number];
-
-/** The folder of a bundled Coder template on this machine. */
-export function bundledCoderTemplatePath(name: BundledCoderTemplate): string {
-  return resolvePackagePath(
-    '@coder-platform/plugin-scaffolder-backend-module-coder-platform',
-    'coder-templates',
-    name,
-  );
-}
+export {
+  BUNDLED_CODER_TEMPLATES,
+  bundledCoderTemplatePath,
+} from './bundledCoderTemplates';
+export type { BundledCoderTemplate } from './bundledCoderTemplates';
 
 /** Every file below `dir`, as sorted paths relative to it (POSIX separators). */
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
@@ -79,11 +67,9 @@ export function createCoderTemplateFetchAction() {
     schema: {
       input: {
         template: z =>
-          z
-            .enum(BUNDLED_CODER_TEMPLATES)
-            .describe(
-              'Bundled Coder template: devbox (code-server, Docker sidecar, restic home backups; every choice a Terraform variable of coder:template:push)',
-            ),
+          bundledTemplateInput(z).describe(
+            'Bundled Coder template: devbox (code-server, Docker sidecar, restic home backups; every choice a Terraform variable of coder:template:push)',
+          ),
         targetPath: z =>
           z
             .string()
@@ -116,12 +102,11 @@ export function createCoderTemplateFetchAction() {
     async handler(ctx) {
       const { input, logger } = ctx;
       const target = insideWorkspace(ctx.workspacePath, input.targetPath);
-      const source = bundledCoderTemplatePath(input.template);
-      const files = await listFiles(source).catch((error: Error) => {
-        throw new Error(
-          `coder:template:fetch: the bundled Coder template "${input.template}" is missing at ${source} (${error.message}); the package @coder-platform/plugin-scaffolder-backend-module-coder-platform must ship its coder-templates folder`,
-        );
-      });
+      const source = await resolveBundledCoderTemplate(
+        'coder:template:fetch',
+        input.template,
+      );
+      const files = await listFiles(source);
       if (files.length === 0) {
         throw new Error(
           `coder:template:fetch: the bundled Coder template "${input.template}" at ${source} has no files`,

@@ -1,28 +1,29 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  CoderApiError,
-  CoderClient,
-  CoderTemplateVersion,
-} from '@coder-platform/plugin-coder-platform-node';
-import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { CoderClient } from '@coder-platform/plugin-coder-platform-node';
+import { bundledTemplateInput } from './bundledCoderTemplates';
 import {
   ClusterActionsOptions,
   plannedCluster,
   resolveCluster,
 } from './clusterAccess';
-import { coderUnavailableHint, resolveCoder } from './coderAccess';
+import { resolveCoder } from './coderAccess';
 import { examples } from './coderTemplatePush.examples';
+import {
+  CONTENT_MARKER,
+  coderFailure,
+  coderSessionToken,
+  pushTemplateVersion,
+} from './coderTemplatePushCoder';
+import {
+  archivePushSource,
+  pushVariables,
+  resolvePushSource,
+} from './coderTemplatePushSource';
 import { clusterInput } from './inputProperties';
-import { tarTemplateDirectory } from './templateArchive';
-import { sleep, stableStringify, throwIfAborted } from './util';
-
-const MARKER = 'coder-platform content-sha256:';
 
 /**
- * `coder:template:push`: uploads a template directory, imports it as a new
+ * `coder:template:push`: uploads a template directory of the task
+ * workspace or a Coder template bundled with this package, imports it as a new
  * template version (with variable values), streams the provisioner job's
  * logs, then creates the template or promotes the version. Unchanged
  * content and variables create nothing new.
@@ -31,7 +32,7 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
   return createTemplateAction({
     id: 'coder:template:push',
     description:
-      'Pushes a Coder template from a workspace directory: upload, template version with variables, provisioner job logs streamed, then create the template or promote the version. Unchanged content creates nothing new.',
+      'Pushes a Coder template from a workspace directory or one bundled with the Coder Platform actions (template: devbox, read from the package, so a resumed task needs nothing in its fresh workspace): upload, template version with variables, provisioner job logs streamed, then create the template or promote the version. Unchanged content creates nothing new.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -101,8 +102,15 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
         directory: z =>
           z
             .string()
+            .optional()
             .describe(
-              'Template directory inside the task workspace, e.g. coder-templates/devbox',
+              'Template directory inside the task workspace, e.g. coder-template; give exactly one of directory or template',
+            ),
+        template: z =>
+          bundledTemplateInput(z)
+            .optional()
+            .describe(
+              'A Coder template bundled with the actions, pushed from the package itself (the same files coder:template:fetch copies, so the same content hash): devbox; give exactly one of directory or template',
             ),
         provisioner: z =>
           z
@@ -151,35 +159,15 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
     async handler(ctx) {
       const { input, logger, signal } = ctx;
       const organization = input.organization ?? 'default';
-      const dir = resolveSafeChildPath(ctx.workspacePath, input.directory);
-      if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
-        throw new InputError(
-          `coder:template:push: directory ${input.directory} does not exist in the workspace`,
-        );
-      }
-      const variables: { name: string; value: string }[] = Object.entries(
-        input.variables ?? {},
-      ).map(([name, value]) => ({ name, value: String(value) }));
-      const secrets: string[] = [];
-      for (const [name, secretName] of Object.entries(
-        input.secretVariables ?? {},
-      )) {
-        const value = ctx.secrets?.[secretName];
-        if (value === undefined) {
-          throw new InputError(
-            `coder:template:push: secretVariables.${name}: the task secret "${secretName}" is missing`,
-          );
-        }
-        secrets.push(value);
-        variables.push({ name, value });
-      }
-      variables.sort((a, b) => a.name.localeCompare(b.name));
+      const provisioner = input.provisioner ?? 'terraform';
+      const source = await resolvePushSource(ctx.workspacePath, input);
+      const { variables, secretValues } = pushVariables(input, ctx.secrets);
 
       if (
         await plannedCluster(
           ctx,
           resolveCluster(input.cluster, options),
-          `create Coder template "${input.name}" from ${input.directory}`,
+          `create Coder template "${input.name}" from ${source.label}`,
         )
       ) {
         // Planned values: no template or version exists yet.
@@ -193,67 +181,20 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
         input.cluster,
         options,
       );
-      secrets.forEach(value => cluster.secrets.add(value));
-      let token: string | undefined;
-      const tokenRef = input.sessionToken?.kubernetesSecret;
-      if (tokenRef) {
-        const key = tokenRef.key ?? 'session-token';
-        // Checked against the allow-list before the value is used.
-        token = await cluster.readSecret(
-          { namespace: tokenRef.namespace, name: tokenRef.name },
-          key,
-          { field: 'sessionToken.kubernetesSecret' },
-        );
-        if (!token) {
-          throw new InputError(
-            `coder:template:push: sessionToken.kubernetesSecret: Secret ${tokenRef.namespace}/${tokenRef.name} has no key ${key}`,
-          );
-        }
-      } else if (input.sessionToken?.taskSecret) {
-        const secretName = input.sessionToken.taskSecret;
-        token = cluster.secrets.add(ctx.secrets?.[secretName]);
-        if (!token) {
-          throw new InputError(
-            `coder:template:push: sessionToken.taskSecret: the task secret "${secretName}" with a Coder session token is missing`,
-          );
-        }
-      } else {
-        token = await coderTarget.token();
-        if (!token) {
-          const ref = coderTarget.sessionTokenSecret;
-          throw new InputError(
-            `coder:template:push: cluster "${cluster.name}" has no Coder session token (no coder.token in app-config and no key ${ref.key} in Secret ${ref.namespace}/${ref.name}); run coder:bootstrap first or give sessionToken`,
-          );
-        }
-      }
+      secretValues.forEach(value => cluster.secrets.add(value));
       const coder = new CoderClient({
         baseUrl: coderTarget.url,
-        sessionToken: token,
+        sessionToken: await coderSessionToken(
+          cluster,
+          coderTarget,
+          input.sessionToken,
+          ctx.secrets,
+        ),
       });
-      const fail = (what: string) => (error: unknown) => {
-        const message =
-          error instanceof CoderApiError
-            ? `HTTP ${error.status}: ${error.coderMessage}${
-                error.detail ? ` (${error.detail})` : ''
-              }`
-            : (error as Error).message;
-        throw new Error(
-          `coder:template:push: ${what} in cluster "${
-            cluster.name
-          }" failed: ${cluster.secrets.redact(message)}${coderUnavailableHint(
-            cluster.name,
-            error,
-          )}`,
-        );
-      };
+      const fail = coderFailure(cluster);
 
-      const { archive, sha256, files } = await tarTemplateDirectory(dir);
-      const contentHash = createHash('sha256')
-        .update(sha256)
-        .update(stableStringify(variables))
-        .update(input.provisioner ?? 'terraform')
-        .digest('hex');
-      const marker = `${MARKER}${contentHash}`;
+      const archive = await archivePushSource(source, variables, provisioner);
+      const marker = `${CONTENT_MARKER}${archive.contentHash}`;
       const where = `template "${input.name}"`;
 
       const template = await coder
@@ -266,10 +207,9 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
         : undefined;
       if (template && active?.message?.includes(marker)) {
         logger.info(
-          `${where} already runs this content (${files} files, ${contentHash.slice(
-            0,
-            12,
-          )}); nothing to do`,
+          `${where} already runs this content (${archive.files} files from ${
+            source.label
+          }, ${archive.contentHash.slice(0, 12)}); nothing to do`,
         );
         ctx.output('templateId', template.id);
         ctx.output('versionId', active.id);
@@ -279,7 +219,7 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
       }
       if (ctx.isDryRun) {
         logger.info(
-          `dry run: would upload ${files} files and ${
+          `dry run: would upload ${archive.files} files and ${
             template ? `push a new version of ${where}` : `create ${where}`
           }`,
         );
@@ -290,114 +230,24 @@ export function createCoderTemplatePushAction(options: ClusterActionsOptions) {
         return;
       }
 
-      throwIfAborted(signal);
-      const fileId = await ctx.checkpoint({
-        key: `coder:template:push:${cluster.name}:${organization}:${input.name}:upload:${sha256}`,
-        fn: () =>
-          coder
-            .uploadFile(archive, { signal })
-            .catch(fail(`uploading ${where}`)),
-      });
-      const versionId = await ctx.checkpoint({
-        key: `coder:template:push:${cluster.name}:${organization}:${input.name}:version:${contentHash}`,
-        fn: async () => {
-          const version = await coder
-            .createTemplateVersion(
-              organization,
-              {
-                file_id: fileId,
-                storage_method: 'file',
-                provisioner: input.provisioner ?? 'terraform',
-                message: marker,
-                ...(template ? { template_id: template.id } : {}),
-                user_variable_values: variables,
-              },
-              signal,
-            )
-            .catch(fail(`creating a version of ${where}`));
-          return version.id;
+      const { templateId, versionId } = await pushTemplateVersion(ctx, {
+        coder,
+        cluster,
+        organization,
+        name: input.name,
+        template,
+        archive,
+        variables,
+        provisioner,
+        timeoutSeconds: input.timeoutSeconds ?? 600,
+        pollIntervalMs: options.pollIntervalMs ?? 1000,
+        create: {
+          displayName: input.displayName,
+          description: input.description,
+          icon: input.icon,
+          defaultTtlMs: input.defaultTtlMs,
         },
       });
-      logger.info(
-        `created version ${versionId} of ${where}; waiting for its provisioner job`,
-      );
-
-      const deadline = Date.now() + (input.timeoutSeconds ?? 600) * 1000;
-      let after: number | undefined;
-      let version: CoderTemplateVersion;
-      for (;;) {
-        throwIfAborted(signal);
-        version = await coder
-          .getTemplateVersion(versionId, signal)
-          .catch(fail(`reading version ${versionId}`));
-        const logs = await coder
-          .getTemplateVersionLogs(versionId, { after, signal })
-          .catch(fail(`reading the logs of version ${versionId}`));
-        for (const line of logs) {
-          after = line.id;
-          if (!line.output) continue;
-          const text = cluster.secrets.redact(`[${line.stage}] ${line.output}`);
-          if (line.log_level === 'error') logger.error(text);
-          else if (line.log_level === 'warn') logger.warn(text);
-          else logger.info(text);
-        }
-        const status = version.job.status;
-        if (status === 'succeeded') break;
-        if (
-          status === 'failed' ||
-          status === 'canceled' ||
-          status === 'canceling'
-        ) {
-          throw new Error(
-            `coder:template:push: the provisioner job of ${where} ${status}: ${cluster.secrets.redact(
-              version.job.error || 'no error message',
-            )}`,
-          );
-        }
-        if (Date.now() >= deadline) {
-          throw new Error(
-            `coder:template:push: the provisioner job of ${where} is still ${status} after ${
-              input.timeoutSeconds ?? 600
-            }s`,
-          );
-        }
-        await sleep(options.pollIntervalMs ?? 1000, signal);
-      }
-
-      let templateId: string;
-      if (template) {
-        await ctx.checkpoint({
-          key: `coder:template:push:${cluster.name}:${organization}:${input.name}:promote:${versionId}`,
-          fn: () =>
-            coder
-              .promoteTemplateVersion(template.id, versionId, signal)
-              .catch(fail(`promoting version ${versionId} of ${where}`)),
-        });
-        templateId = template.id;
-        logger.info(`promoted version ${versionId} of ${where}`);
-      } else {
-        templateId = await ctx.checkpoint({
-          key: `coder:template:push:${cluster.name}:${organization}:${input.name}:create:${versionId}`,
-          fn: async () => {
-            const createdTemplate = await coder
-              .createTemplate(
-                organization,
-                {
-                  name: input.name,
-                  display_name: input.displayName,
-                  description: input.description,
-                  icon: input.icon,
-                  template_version_id: versionId,
-                  default_ttl_ms: input.defaultTtlMs,
-                },
-                signal,
-              )
-              .catch(fail(`creating ${where}`));
-            return createdTemplate.id;
-          },
-        });
-        logger.info(`created ${where}`);
-      }
       ctx.output('templateId', templateId);
       ctx.output('versionId', versionId);
       ctx.output('created', !template);
