@@ -31,7 +31,13 @@ describe('coder:template:push examples', () => {
           pollIntervalMs: 5,
         });
         const [input] = renderExampleInputs('coder:template:push', example);
-        mockDir.setContent({ [`${input.directory}/main.tf`]: '# devbox\n' });
+        // A directory example pushes what an earlier step wrote; a
+        // template example needs nothing in the workspace.
+        mockDir.setContent(
+          input.directory
+            ? { [`${input.directory}/main.tf`]: '# devbox\n' }
+            : {},
+        );
         const ctx = mockContext(input, {
           workspacePath: mockDir.path,
           secrets: { resticPasswordPrefix: 'prefix-secret' },
@@ -40,6 +46,16 @@ describe('coder:template:push examples', () => {
         expect(ctx.output).toHaveBeenCalledWith('created', true);
         expect(coder.templateNames()).toEqual([input.name]);
         expect(coder.versionCount()).toBe(1);
+        // The recorded mutations: upload, version, template; none twice.
+        expect(
+          coder.requests
+            .filter(r => r.method !== 'GET')
+            .map(r => `${r.method} ${r.path}`),
+        ).toEqual([
+          'POST /api/v2/files',
+          'POST /api/v2/organizations/default/templateversions',
+          'POST /api/v2/organizations/default/templates',
+        ]);
         expect(
           kube.requests.filter(
             r => r.method === 'GET' && r.path.includes('/secrets/'),
