@@ -74,6 +74,39 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
     expect(coder.templateNames()).toEqual(['devbox']);
   });
 
+  it('pushes the bundled devbox (template: devbox) from an empty workspace with the token coder:bootstrap stored, and re-runs as a no-op', async () => {
+    const namespace = uniqueName('coder');
+    await bootstrap.handler(
+      mockContext(
+        {
+          email: 'admin@example.com',
+          cluster: 'local',
+          secret: { name: 'coder-admin-session', namespace },
+        },
+        { secrets },
+      ),
+    );
+    mockDir.clear();
+    const input = {
+      cluster: 'local',
+      sessionToken: {
+        kubernetesSecret: { name: 'coder-admin-session', namespace },
+      },
+      name: 'devbox',
+      template: 'devbox',
+      variables: { namespace: 'coder', cluster_name: 'local' },
+    };
+    const first = mockContext(input, { workspacePath: mockDir.path });
+    await push.handler(first);
+    expect(first.output).toHaveBeenCalledWith('created', true);
+    expect(coder.templateNames()).toEqual(['devbox']);
+    const again = mockContext(input, { workspacePath: mockDir.path });
+    await push.handler(again);
+    expect(again.output).toHaveBeenCalledWith('changed', false);
+    expect(coder.versionCount()).toBe(1);
+    expect(coder.fileCount()).toBe(1);
+  });
+
   it('logs in again when the stored token no longer works, and tolerates an existing first user', async () => {
     coder.seedFirstUser({
       email: 'admin@example.com',
