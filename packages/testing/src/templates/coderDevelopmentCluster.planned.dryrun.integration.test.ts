@@ -1,8 +1,5 @@
 import { Storage } from '@google-cloud/storage';
 import { requirePeer } from '../peers/peersEnv';
-import { bundledCoderTemplatePath } from '@coder-platform/plugin-scaffolder-backend-module-coder-platform';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   skippedSteps,
   startDryRunBackend,
@@ -37,8 +34,9 @@ const values = {
  * The dry run of a NEW cluster: gcp:gke:cluster only plans dev-gke, so every
  * in-cluster step logs what it would apply to the cluster not created yet
  * and outputs planned values; the guard still lists the backups (GCS
- * emulator). The devbox Terraform comes from the actions package
- * (coder:template:fetch), so the run plans every step to the catalog Resource.
+ * emulator). The devbox Terraform is pushed from the actions package
+ * (coder:template:push with template: devbox, no fetch step), so the run
+ * plans every step to the catalog Resource.
  */
 describe('coder-development-cluster dry run of a new cluster (GCS emulator)', () => {
   const gcs = requirePeer('gcs', ['PEERS_GCS_URL']);
@@ -96,7 +94,6 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
       'helm:release', // coder
       'helm:release', // kube-prometheus-stack
       'coder:bootstrap',
-      'coder:template:fetch',
       'coder:template:push',
       'catalog:write',
     ]);
@@ -177,32 +174,30 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
     expect(JSON.stringify(res)).not.toContain(secrets.coderAdminPassword);
   });
 
-  it('copies the bundled devbox files into the workspace and plans their push', async () => {
+  it('plans the push of the bundled devbox, with nothing fetched into the workspace', async () => {
     const res = await env.dryRun(
       template,
       formValues(template.entity, values, secrets),
       secrets,
     );
     expect(res.status).toBe(200);
-    const files = Object.fromEntries(
-      (res.body.directoryContents ?? []).map(f => [
-        f.path,
-        Buffer.from(f.base64Content, 'base64').toString('utf8'),
-      ]),
-    );
-    const devbox = bundledCoderTemplatePath('devbox');
-    for (const file of readdirSync(devbox)) {
-      expect(files[`coder-template/${file}`]).toBe(
-        readFileSync(path.join(devbox, file), 'utf8'),
-      );
-    }
-    const started = startedSteps(res.pluginLog);
+    // No step writes the devbox files: the push reads them from the package,
+    // so a task resumed in a fresh workspace pushes the same.
     expect(
-      started.find(s => s.action === 'coder:template:push')!.input,
-    ).toMatchObject({
+      (res.body.directoryContents ?? [])
+        .map(f => f.path)
+        .filter(p => !p.startsWith('catalog/')),
+    ).toEqual([]);
+    expect(res.pluginLog).toContain(
+      `cluster ${GKE} is not created yet: would create Coder template "devbox" from the bundled template devbox`,
+    );
+    const started = startedSteps(res.pluginLog);
+    const push = started.find(s => s.action === 'coder:template:push')!.input;
+    expect(push.directory).toBeUndefined();
+    expect(push).toMatchObject({
       cluster: GKE,
       name: 'devbox',
-      directory: 'coder-template',
+      template: 'devbox',
       organization: 'example-com',
       variables: {
         namespace: 'coder',

@@ -2,6 +2,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundledCoderTemplatePath } from '@coder-platform/plugin-scaffolder-backend-module-coder-platform';
 import { parse } from 'yaml';
 import { CoderContractServer } from '../coder/CoderContractServer';
 import { LocalGitHub } from '../github/LocalGitHub';
@@ -180,6 +181,20 @@ describe('workspace-image end to end (API server, Coder contract server, local g
       'main:Dockerfile',
     );
     expect(dockerfile).toContain('FROM ubuntu:24.04\n');
+
+    // The repository got the bundled devbox byte for byte: the same files
+    // coder:template:push pushed from the package (template: devbox).
+    const devbox = bundledCoderTemplatePath('devbox');
+    for (const file of readdirSync(devbox)) {
+      expect(
+        await github.git(
+          'acme',
+          'java-training',
+          'show',
+          `main:coder-template/${file}`,
+        ),
+      ).toBe(readFileSync(path.join(devbox, file), 'utf8'));
+    }
 
     // coder:template:push created the template with the request's variables
     expect(coder.templateNames()).toEqual(['java-training']);
