@@ -10,7 +10,8 @@
  * Cloud part (network, address, records, GKE, Workload Identity), then every
  * in-cluster step against the cluster not created yet (each logs its plan;
  * the backup guard lists the GCS emulator when the peers are up), the
- * devbox template (copied by coder:template:fetch) and the catalog
+ * devbox template (pushed from the actions package, template: devbox; no
+ * fetch step since the push reads the bundled files) and the catalog
  * Resource: the figure covers the whole template. With the local
  * API server, helm and the GCS emulator up (`yarn peers up kube gcs`), a
  * second row dry-runs it as an upgrade of an existing cluster: the GKE
@@ -201,7 +202,7 @@ async function main() {
     rows,
     notes: [
       gcsConfig
-        ? 'New cluster: the in-cluster steps plan against the cluster gcp:gke:cluster only planned (they log what they would do), the guard lists the GCS emulator, coder:template:fetch copies the devbox Terraform and the run reaches the catalog Resource; the steps not started are the if: steps skipped by the defaults (SMTP off, no catalog repository).'
+        ? 'New cluster: the in-cluster steps plan against the cluster gcp:gke:cluster only planned (they log what they would do), the guard lists the GCS emulator, coder:template:push plans the bundled devbox (no fetch step) and the run reaches the catalog Resource; the steps not started are the if: steps skipped by the defaults (SMTP off, no catalog repository).'
         : 'New cluster: GCS emulator not up, so the dry run stops at the backup guard (no GCS endpoint).',
       peers
         ? 'The existing-cluster row runs the in-cluster dry runs (real helm, the local API server, the GCS emulator) up to keycloak:realm, which needs the Keycloak Ingress the local cluster lacks.'
