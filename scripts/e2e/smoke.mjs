@@ -4,7 +4,9 @@
 // backend :7007 and frontend :3000), drive Debian's Chromium with
 // playwright-core, and check what users see. Two portal starts:
 //   1. guest sign-in (a platform admin locally): catalog, the Coder Platform
-//      page and every tab of the cluster page, asserting seeded values;
+//      page and every tab of the cluster page, asserting seeded values; the
+//      software templates at /create, their forms, and one workspace-image
+//      task run to the end against the local servers (templates.mjs);
 //   2. the production sign-in settings pointed at the local Keycloak: sign in
 //      on the real Keycloak login page as a realm user who is no admin, who
 //      must not see user data.
@@ -32,6 +34,7 @@ import {
 } from './harness.mjs';
 import { clusterViewChecks, shot } from './clusterViews.mjs';
 import { keycloakChecks, keycloakSignInConfig } from './keycloakSignIn.mjs';
+import { startTemplateServers, templateChecks } from './templates.mjs';
 
 const startedAt = Date.now();
 const expectedFile = resolve(root, '.peers/local-cluster/expected.json');
@@ -39,6 +42,7 @@ const readExpected = () => JSON.parse(readFileSync(expectedFile, 'utf8'));
 
 let browser;
 let portal;
+let templateServers;
 
 /** After a failed check: the dev backend may be restarting; wait for it. */
 const waitForBackend = () =>
@@ -51,7 +55,8 @@ const waitForBackend = () =>
 
 async function guestRun() {
   console.log('e2e: guest (local default, platform admin)');
-  portal = startPortal({ log: 'portal.log' });
+  templateServers = await startTemplateServers();
+  portal = startPortal({ args: templateServers.args, log: 'portal.log' });
   await waitForPortal(portal);
   const expected = readExpected();
   const context = await browser.newContext({
@@ -114,8 +119,16 @@ async function guestRun() {
     expected,
     retry: waitForBackend,
   });
+  await templateChecks({
+    check,
+    page,
+    open,
+    github: templateServers.github,
+    retry: waitForBackend,
+  });
   await context.close();
   await stopPortal(portal);
+  await templateServers.stop();
 }
 
 async function keycloakRun() {
@@ -154,5 +167,6 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   await stopPortal(portal);
+  await templateServers?.stop();
 }
 process.exit(finish(startedAt));
