@@ -131,6 +131,62 @@ describe('coder:template:push of a bundled template', () => {
     expect(coder.requests.filter(r => r.method !== 'GET')).toEqual([]);
   });
 
+  it('a push resumed after a restart during the provisioner job (fresh workspace, saved checkpoints) calls no mutation twice', async () => {
+    // The scaffolder keeps each checkpoint's value in the task state; a
+    // recovered task runs the step in flight again with those values and a
+    // fresh workspace.
+    const saved = new Map<string, unknown>();
+    const checkpoint = async ({
+      key,
+      fn,
+    }: {
+      key: string;
+      fn: () => unknown;
+    }) => {
+      if (!saved.has(key)) saved.set(key, await fn());
+      return saved.get(key);
+    };
+    const crash = new AbortController();
+    const first = mockContext(input({ template: 'devbox' }), {
+      workspacePath: workspace.path,
+      signal: crash.signal,
+      secrets: { resticSecret: 'restic' },
+    });
+    first.checkpoint.mockImplementation(checkpoint);
+    first.logger.info.mockImplementation((message: string) => {
+      // The backend dies while the provisioner job runs.
+      if (message.includes('waiting for its provisioner job')) crash.abort();
+    });
+    await expect(push.handler(first)).rejects.toThrow();
+    expect(coder.templateNames()).toEqual([]);
+    expect([...saved.keys()].map(k => k.split(':')[6])).toEqual([
+      'upload',
+      'version',
+    ]);
+
+    workspace.clear();
+    const resumed = mockContext(input({ template: 'devbox' }), {
+      workspacePath: workspace.path,
+      secrets: { resticSecret: 'restic' },
+    });
+    resumed.checkpoint.mockImplementation(checkpoint);
+    await push.handler(resumed);
+    expect(Object.fromEntries(resumed.output.mock.calls)).toMatchObject({
+      created: true,
+      changed: true,
+    });
+    expect(coder.templateNames()).toEqual(['devbox']);
+    expect(
+      coder.requests
+        .filter(r => r.method !== 'GET')
+        .map(r => `${r.method} ${r.path}`),
+    ).toEqual([
+      'POST /api/v2/files',
+      'POST /api/v2/organizations/default/templateversions',
+      'POST /api/v2/organizations/default/templates',
+    ]);
+  });
+
   it.each([
     [
       'both',
