@@ -1,9 +1,16 @@
 import { ConfigReader } from '@backstage/config';
 import { toActionError } from './errors';
-import { readGcpSettings, withoutClientRetries } from './gcpClients';
+import {
+  GcpClients,
+  readGcpSettings,
+  withoutClientRetries,
+} from './gcpClients';
+import { GcpRun } from './gcpRun';
+import { mockContext } from './__testUtils__/harness';
 import {
   CallTimeoutError,
   Code,
+  googleErrorInfo,
   isTransient,
   withDeadline,
   withRetry,
@@ -96,4 +103,72 @@ describe('the call timeout of the GCP actions', () => {
       ).toBe(message);
     },
   );
+
+  it.each([
+    [
+      'gaxios (IAM)',
+      Object.assign(new Error('The operation was aborted'), {
+        cause: Object.assign(new Error('aborted due to timeout'), {
+          name: 'TimeoutError',
+        }),
+      }),
+    ],
+    [
+      'teeny-request (DNS, Storage)',
+      Object.assign(new Error('network timeout at: https://dns/x'), {
+        name: 'AbortError',
+        type: 'request-timeout',
+        code: 'ETIMEDOUT',
+      }),
+    ],
+  ])(
+    "a client's own request timeout (%s) is a transient DEADLINE_EXCEEDED",
+    (_client, error) => {
+      expect(googleErrorInfo(error).code).toBe(Code.DEADLINE_EXCEEDED);
+      expect(isTransient(error)).toBe(true);
+    },
+  );
+
+  describe('GcpRun', () => {
+    const slow = (ms: number) =>
+      new Promise<string>(resolve => setTimeout(() => resolve('done'), ms));
+    const run = () => {
+      const config = new ConfigReader({
+        coderPlatform: {
+          gcp: {
+            projectId: 'acme',
+            callTimeoutSeconds: 0.05,
+            retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2 },
+          },
+        },
+      });
+      return new GcpRun(
+        mockContext({}).ctx,
+        GcpClients.fromOptions({ config }),
+        'acme',
+        'storage.googleapis.com',
+      );
+    };
+
+    it('bounds each attempt of a read and of a mutation by the call timeout', async () => {
+      await expect(run().read('get bucket b', () => slow(500))).rejects.toThrow(
+        /^Could not get bucket b in project acme: storage.googleapis.com did not answer within 0.05 s/,
+      );
+      await expect(
+        run().mutate('k', 'create bucket b', () => slow(500) as any),
+      ).rejects.toThrow(/did not answer within 0.05 s .* on any attempt/);
+    });
+
+    it('leaves a function that makes many calls (deadline: false) its own time', async () => {
+      await expect(
+        run().read('list every page', () => slow(200), { deadline: false }),
+      ).resolves.toBe('done');
+      await expect(
+        run().mutate('k', 'delete every object', () => slow(200) as any, {
+          retry: false,
+          deadline: false,
+        }),
+      ).resolves.toBe('done');
+    });
+  });
 });

@@ -56,37 +56,42 @@ async function listClusterDisks(
   clusterName: string,
 ): Promise<FoundDisk[]> {
   const disks = run.clients.disks();
-  return run.read(`list the disks of cluster ${clusterName}`, async () => {
-    const found: FoundDisk[] = [];
-    const pages = disks.aggregatedListAsync({
-      project: run.projectId,
-      filter: `labels.${CLUSTER_NAME_LABEL} = "${clusterName}"`,
-    });
-    for await (const [scope, list] of pages) {
-      const warning = list.warning;
-      if (warning?.code && warning.code !== 'NO_RESULTS_ON_PAGE') {
-        run.logger.warn(
-          `listing the disks of ${scope}: ${warning.code} ${
-            warning.message ?? ''
-          }; disks there may be missed`,
-        );
+  return run.read(
+    `list the disks of cluster ${clusterName}`,
+    async () => {
+      const found: FoundDisk[] = [];
+      const pages = disks.aggregatedListAsync({
+        project: run.projectId,
+        filter: `labels.${CLUSTER_NAME_LABEL} = "${clusterName}"`,
+      });
+      for await (const [scope, list] of pages) {
+        const warning = list.warning;
+        if (warning?.code && warning.code !== 'NO_RESULTS_ON_PAGE') {
+          run.logger.warn(
+            `listing the disks of ${scope}: ${warning.code} ${
+              warning.message ?? ''
+            }; disks there may be missed`,
+          );
+        }
+        for (const disk of list.disks ?? []) {
+          found.push({
+            zone: lastSegment(disk.zone) || lastSegment(scope),
+            name: String(disk.name),
+            sizeGb: Number(disk.sizeGb ?? 0),
+            users: (disk.users ?? []).map(u =>
+              String(u).replace(/^https:\/\/[^/]+\/compute\/v1\//, ''),
+            ),
+            location: (disk.labels as Record<string, string> | undefined)?.[
+              CLUSTER_LOCATION_LABEL
+            ],
+          });
+        }
       }
-      for (const disk of list.disks ?? []) {
-        found.push({
-          zone: lastSegment(disk.zone) || lastSegment(scope),
-          name: String(disk.name),
-          sizeGb: Number(disk.sizeGb ?? 0),
-          users: (disk.users ?? []).map(u =>
-            String(u).replace(/^https:\/\/[^/]+\/compute\/v1\//, ''),
-          ),
-          location: (disk.labels as Record<string, string> | undefined)?.[
-            CLUSTER_LOCATION_LABEL
-          ],
-        });
-      }
-    }
-    return found.sort((a, b) => diskPath(a).localeCompare(diskPath(b)));
-  });
+      return found.sort((a, b) => diskPath(a).localeCompare(diskPath(b)));
+      // Paged over every zone: each page has the client's own call timeout.
+    },
+    { deadline: false },
+  );
 }
 
 /**

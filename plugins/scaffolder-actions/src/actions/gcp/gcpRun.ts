@@ -90,6 +90,16 @@ export type MutateOptions = {
   retry?: boolean;
   /** What to tell the platform engineer when a non-retried call fails. */
   onFailure?: string;
+} & CallOptions;
+
+/** How one read or mutation is bounded in time. */
+export type CallOptions = {
+  /**
+   * `false` for a function that makes many calls (a paged listing, a loop of
+   * deletions): each of its calls is bounded by its client or its own
+   * `run.retry`, not the whole by one `callTimeoutSeconds`. Default true.
+   */
+  deadline?: boolean;
 };
 
 /** Result of one poll of a long-running operation. */
@@ -147,10 +157,13 @@ export class GcpRun {
     };
   }
 
-  private retryOptions(what: string) {
+  private retryOptions(what: string, options: CallOptions = {}) {
     return {
       ...this.clients.settings.retry,
-      callTimeoutMs: this.clients.settings.callTimeoutMs,
+      callTimeoutMs:
+        options.deadline === false
+          ? undefined
+          : this.clients.settings.callTimeoutMs,
       what,
       signal: this.ctx.signal,
       logger: this.logger,
@@ -159,9 +172,13 @@ export class GcpRun {
   }
 
   /** A read, retried on transient errors; upstream errors become actionable. */
-  async read<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  async read<T>(
+    what: string,
+    fn: () => Promise<T>,
+    options: CallOptions = {},
+  ): Promise<T> {
     try {
-      return await withRetry(fn, this.retryOptions(what));
+      return await withRetry(fn, this.retryOptions(what, options));
     } catch (error) {
       throw toActionError(error, this.errorContext(what));
     }
@@ -171,17 +188,22 @@ export class GcpRun {
    * One idempotent call retried on transient errors, errors left as they are
    * (for the steps of a read-modify-write inside {@link GcpRun.mutate}).
    */
-  retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, this.retryOptions(what));
+  retry<T>(
+    what: string,
+    fn: () => Promise<T>,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return withRetry(fn, this.retryOptions(what, options));
   }
 
   /** A read of something that may not exist: NOT_FOUND gives `undefined`. */
   async readOptional<T>(
     what: string,
     fn: () => Promise<T>,
+    options: CallOptions = {},
   ): Promise<T | undefined> {
     try {
-      return await withRetry(fn, this.retryOptions(what));
+      return await withRetry(fn, this.retryOptions(what, options));
     } catch (error) {
       const info = googleErrorInfo(error);
       if (
@@ -215,10 +237,15 @@ export class GcpRun {
         fn: once
           ? () =>
               abortable(
-                withDeadline(fn(), this.clients.settings.callTimeoutMs),
+                withDeadline(
+                  fn(),
+                  options.deadline === false
+                    ? undefined
+                    : this.clients.settings.callTimeoutMs,
+                ),
                 this.ctx.signal,
               )
-          : () => withRetry(fn, this.retryOptions(what)),
+          : () => withRetry(fn, this.retryOptions(what, options)),
       });
     } catch (error) {
       const mapped = toActionError(error, {

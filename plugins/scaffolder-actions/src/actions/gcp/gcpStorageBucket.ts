@@ -233,6 +233,8 @@ export function createGcpStorageBucketAction(options: GcpActionOptions) {
                 async () => {
                   await bucket.deleteFiles({ versions: true, force: true });
                 },
+                // Many calls (list and delete every object): not one budget.
+                { deadline: false },
               );
             }
             await run.mutate(

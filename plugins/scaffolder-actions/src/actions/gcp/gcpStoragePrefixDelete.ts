@@ -197,8 +197,8 @@ export function createGcpStoragePrefixDeleteAction(options: GcpActionOptions) {
                 }
                 return deleted;
               },
-              // Each deletion is retried on its own (and is idempotent).
-              { retry: false },
+              // Each deletion is retried (and bounded in time) on its own.
+              { retry: false, deadline: false },
             )) as number;
             run.logger.info(`${url}: deleted ${count} object(s)`);
           }

@@ -111,6 +111,16 @@ export function googleErrorInfo(error: unknown): GoogleErrorInfo {
     if (e.code >= 100) httpStatus = e.code;
     else code = e.code;
   }
+  // A client's own request timeout: gaxios (TimeoutError, maybe as the
+  // cause), teeny-request (`request-timeout`, ETIMEDOUT).
+  if (
+    code === undefined &&
+    (e.name === 'TimeoutError' ||
+      e.cause?.name === 'TimeoutError' ||
+      e.type === 'request-timeout' ||
+      e.code === 'ETIMEDOUT')
+  )
+    code = Code.DEADLINE_EXCEEDED;
   if (code === undefined && httpStatus !== undefined)
     code =
       HTTP_TO_GRPC[httpStatus] ??
@@ -178,9 +188,11 @@ export class CallTimeoutError extends Error {
 
 /**
  * Resolves like `promise`, or rejects with a {@link CallTimeoutError} once
- * `timeoutMs` pass without an answer. The clients are given the same timeout
- * and cancel their request themselves; this bounds the wait whatever a
- * client does beneath (e.g. Cloud DNS re-sends a request that got no answer).
+ * `timeoutMs` pass without an answer. The gax and googleapis clients are
+ * given the same timeout and cancel their request themselves; Cloud DNS and
+ * Cloud Storage send through teeny-request and node-fetch 3, which ignore
+ * their `timeout` option outside jest, so this is the only bound there (and
+ * it also covers Cloud DNS re-sending a request that got no answer).
  */
 export function withDeadline<T>(
   promise: Promise<T>,
