@@ -286,7 +286,13 @@ async function measure(walObjects: number): Promise<Row> {
     await replica?.kill();
     await proxy?.stop();
     await emulator?.stop();
+    // Printed before the folder goes: removing millions of files takes minutes.
+    // eslint-disable-next-line no-console
+    console.error(JSON.stringify(row));
+    progress(`removing ${root}`);
+    const removing = performance.now();
     await rm(root, { recursive: true, force: true });
+    progress(`removed in ${seconds(performance.now() - removing)} s`);
   }
 }
 
@@ -341,10 +347,7 @@ async function main() {
   for (const size of wanted) {
     // eslint-disable-next-line no-console
     console.error(`backups bench: ${size} WAL objects (load ${load()})`);
-    const row = await measure(size);
-    // eslint-disable-next-line no-console
-    console.error(JSON.stringify(row));
-    rows.push(row);
+    rows.push(await measure(size));
   }
   await removeGcsfsBuild();
   report({
