@@ -49,6 +49,14 @@ export class RecoveryBackends {
       templateFiles: string[];
       /** `scaffolder.taskRecovery.staleTimeout` in seconds. */
       staleTimeoutSeconds: number;
+      /** Further `coderPlatform` keys, e.g. `clusters` with a Coder contract server. */
+      coderPlatform?: Record<string, unknown>;
+      /**
+       * Give each process its own empty `backend.workingDirectory`, as a
+       * new pod has: without it a process restarted on the same machine
+       * finds the task workspace the killed one left in the temp folder.
+       */
+      freshWorkingDirectory?: boolean;
     },
   ) {}
 
@@ -99,6 +107,13 @@ export class RecoveryBackends {
       readyPath: '/api/scaffolder/v2/actions',
       env: {
         NODE_EXTRA_CA_CERTS: caFile,
+        ...(this.options.freshWorkingDirectory
+          ? {
+              APP_CONFIG_backend_workingDirectory: mkdtempSync(
+                join(this.dir, `workspaces-${this.count}-`),
+              ),
+            }
+          : {}),
         RECOVERY_TEMPLATE_FILES: JSON.stringify(this.options.templateFiles),
       },
       config: {
@@ -113,6 +128,7 @@ export class RecoveryBackends {
         },
       },
       coderPlatform: {
+        ...this.options.coderPlatform,
         gcp: {
           projectId: RECOVERY_PROJECT,
           endpoints: {
