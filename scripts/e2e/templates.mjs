@@ -242,9 +242,13 @@ export async function templateChecks({ check, page, open, github, retry }) {
     walks += 1;
     imageName = walks === 1 ? 'java-training' : `java-training-${walks}`;
     await open(templateUrl('workspace-image'));
-    await fill(page, 'Name', imageName);
+    // A hostile name (path traversal, shell) is refused naming the field.
+    await fill(page, 'Name', '../x; rm -rf /');
     await fill(page, 'Description', 'Java 21 and Maven for the training');
     await pick(page, 'Owner', { typed: 'platform', name: /platform-team/ });
+    await button(page, 'Next').click();
+    await page.getByText(`'Name' must match pattern`).first().waitFor();
+    await fill(page, 'Name', imageName);
     if (shots) await shot(page, 'template-workspace-image-form');
     await next(page, 'CPU limit');
     // The demo cluster's Resource names no restic repository: no backups.
@@ -270,7 +274,7 @@ export async function templateChecks({ check, page, open, github, retry }) {
   };
 
   await check(
-    'workspace-image: the form to the review, the cluster picked from the catalog',
+    'workspace-image: the form to the review, a hostile name refused naming the field, the cluster picked from the catalog',
     () => walkWorkspaceImage({ shots: true }),
     { retry, page },
   );
