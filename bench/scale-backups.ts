@@ -104,6 +104,7 @@ async function measure(walObjects: number): Promise<Row> {
   let emulator: FsEmulator | undefined;
   let proxy: RecordingPrefixProxy | undefined;
   let replica: Awaited<ReturnType<typeof startReplica>> | undefined;
+  let sampler: { stop(): number } | undefined;
   try {
     const buckets = await writeBenchBuckets(
       root,
@@ -162,7 +163,7 @@ async function measure(walObjects: number): Promise<Row> {
     const readyAt = Date.now();
     const pid = replica.process.pid!;
     row.rss_idle_mib = rssMiB(pid);
-    const sampler = sampleRss(pid);
+    sampler = sampleRss(pid);
     const bench = (since: number, until = Infinity) =>
       proxy!.requests.filter(
         r => r.caller === 'bench' && r.at >= since && r.at < until,
@@ -269,6 +270,7 @@ async function measure(walObjects: number): Promise<Row> {
     row.refresh_saw_new_wal =
       after.body.items?.[0]?.wal?.newestFile === newFile ? 'yes' : 'no';
     row.rss_peak_mib = sampler.stop();
+    sampler = undefined;
     row.ratio_cold = (
       Number(row.cold_gcs_requests) / Number(row.lower_bound_requests)
     ).toFixed(1);
@@ -281,6 +283,9 @@ async function measure(walObjects: number): Promise<Row> {
     row.result = `failed: ${String(error).slice(0, 200)}`;
     return row;
   } finally {
+    // An early return leaves the sampler running: stop it (its timer would
+    // keep the process alive) and keep the peak seen so far.
+    if (sampler) row.rss_peak_mib = sampler.stop();
     row.load_1m_at_end = load();
     row.total_s = seconds(performance.now() - sizeStart);
     await replica?.kill();
