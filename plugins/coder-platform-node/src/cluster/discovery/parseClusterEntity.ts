@@ -41,6 +41,10 @@ const CREDENTIAL_VALUE = [
 const REALM_NAME = /^[A-Za-z0-9][-_.A-Za-z0-9]{0,254}$/;
 const BUCKET_NAME = /^[a-z0-9][-_.a-z0-9]{1,61}[a-z0-9]$/;
 const PREFIX = /^[A-Za-z0-9][-_.A-Za-z0-9]*(\/[A-Za-z0-9][-_.A-Za-z0-9]*)*$/;
+/** What `coder-platform.io/backup-bucket` must hold: a GCS bucket name. */
+export const BACKUP_BUCKET_PATTERN = BUCKET_NAME;
+/** What the backup prefix annotations must hold (and no `..`): a bucket prefix such as `coder/dev-eu1`. */
+export const BACKUP_PREFIX_PATTERN = PREFIX;
 const CRON_FIELD = /^[-*/,0-9A-Za-z]+$/;
 
 function isCron(value: string): boolean {

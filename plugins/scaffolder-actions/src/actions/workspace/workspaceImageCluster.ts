@@ -2,10 +2,14 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   CODER_CLUSTER_RESOURCE_TYPE,
+  CODER_PLATFORM_BACKUP_BUCKET_ANNOTATION,
   CODER_PLATFORM_CLUSTER_ANNOTATION,
+  CODER_PLATFORM_RESTIC_PREFIX_ANNOTATION,
   isValidClusterName,
 } from '@coder-platform/plugin-coder-platform-common';
 import {
+  BACKUP_BUCKET_PATTERN,
+  BACKUP_PREFIX_PATTERN,
   ClusterEntity,
   ClusterModel,
   parseClusterEntity,
@@ -32,6 +36,48 @@ export interface WorkspaceCluster {
    */
   target: string;
   source: 'config' | 'gke';
+  /**
+   * The restic repository prefix of the cluster's home backups,
+   * `gs:<bucket>:/<prefix>`, from the Resource's
+   * `coder-platform.io/backup-bucket` and `coder-platform.io/restic-prefix`
+   * (the cluster template writes both); absent when either is missing or
+   * not a bucket name / prefix (see `resticProblem`).
+   */
+  resticRepositoryPrefix?: string;
+  /** Why there is no `resticRepositoryPrefix`, naming the annotation. */
+  resticProblem?: string;
+}
+
+/**
+ * Reads the home-backup location of a coder-cluster Resource with the
+ * patterns of the one cluster entity parser (`parseClusterEntity`).
+ */
+export function resticRepository(
+  entity: ClusterEntity,
+): { prefix: string } | { problem: string } {
+  const annotations = entity.metadata.annotations ?? {};
+  const read = (key: string, pattern: RegExp, what: string) => {
+    const raw = annotations[key];
+    if (raw === undefined) return { problem: `has no ${key} annotation` };
+    const value = raw.trim();
+    if (!pattern.test(value) || value.includes('..')) {
+      return { problem: `has ${key} ${preview(raw)}, which is not ${what}` };
+    }
+    return { value };
+  };
+  const bucket = read(
+    CODER_PLATFORM_BACKUP_BUCKET_ANNOTATION,
+    BACKUP_BUCKET_PATTERN,
+    'a GCS bucket name',
+  );
+  if (!('value' in bucket)) return bucket;
+  const prefix = read(
+    CODER_PLATFORM_RESTIC_PREFIX_ANNOTATION,
+    BACKUP_PREFIX_PATTERN,
+    'a bucket prefix such as coder/dev-eu1',
+  );
+  if (!('value' in prefix)) return prefix;
+  return { prefix: `gs:${bucket.value}:/${prefix.value}` };
 }
 
 /**
@@ -122,6 +168,12 @@ export async function resolveWorkspaceCluster(
     );
   }
 
+  const restic = resticRepository(entity);
+  const backups =
+    'prefix' in restic
+      ? { resticRepositoryPrefix: restic.prefix }
+      : { resticProblem: restic.problem };
+
   const configured = deps.model.configured(name);
   if (configured) {
     if (!configured.coder) {
@@ -129,7 +181,7 @@ export async function resolveWorkspaceCluster(
         `cluster "${name}" (${entityRef}) has no coder block in coderPlatform.clusters[] of app-config, so its Coder template cannot be pushed`,
       );
     }
-    return { entityRef, name, target: name, source: 'config' };
+    return { entityRef, name, target: name, source: 'config', ...backups };
   }
   const parsed = parseClusterEntity(entity, {
     allowedProjects: deps.model.settings.gke.allowedProjects,
@@ -147,5 +199,5 @@ export async function resolveWorkspaceCluster(
   const target = parsed.spec.gke.resourceName;
   // The same check the push step makes; throws naming the field if not allowed.
   deps.model.resolve(target, 'cluster');
-  return { entityRef, name, target, source: 'gke' };
+  return { entityRef, name, target, source: 'gke', ...backups };
 }

@@ -20,6 +20,8 @@ const catalog = () =>
       annotations: {
         'coder-platform.io/cluster': 'dev-eu2',
         'coder-platform.io/gke-cluster': GKE,
+        'coder-platform.io/backup-bucket': 'acme-coder-backups',
+        'coder-platform.io/restic-prefix': 'coder/dev-eu2',
       },
     },
     spec: { type: 'coder-cluster' },
@@ -62,6 +64,9 @@ describe('coder-platform:workspace-image:validate examples', () => {
       expect(outputs.cluster).toBe(discovered ? 'dev-eu2' : 'dev-eu1');
       expect(outputs.clusterEntityRef).toBe(input.cluster);
       expect(outputs.clusterTarget).toBe(discovered ? GKE : 'dev-eu1');
+      expect(outputs.resticRepositoryPrefix).toBe(
+        `gs:acme-coder-backups:/coder/${outputs.cluster}`,
+      );
       // both runs read the cluster entity, the dry run too
       expect(options.catalog.lookups.map(l => l.ref)).toEqual([
         input.cluster,

@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Validate the form of the workspace-image template before anything renders (the first step); the cluster Resource is looked up in the catalog and must name a cluster of coderPlatform.clusters or an allowed GKE cluster',
+      'Validate the form of the workspace-image template before anything renders (the first step); the cluster Resource is looked up in the catalog and must name a cluster of coderPlatform.clusters or an allowed GKE cluster; with backup on it must carry coder-platform.io/backup-bucket and coder-platform.io/restic-prefix, which become the resticRepositoryPrefix output',
     example: yaml.stringify({
       steps: [
         {

@@ -52,6 +52,7 @@ describe('coder-platform:workspace-image:validate', () => {
       cluster: 'dev-eu1',
       clusterEntityRef: 'resource:default/dev-eu1',
       clusterTarget: 'dev-eu1',
+      resticRepositoryPrefix: 'gs:acme-coder-backups:/coder/dev-eu1',
       repoOwner: 'Acme',
       image: 'ghcr.io/acme/java-training:latest',
       imageRepository: 'ghcr.io/acme/java-training',

@@ -1,4 +1,8 @@
 import { InputError } from '@backstage/errors';
+import {
+  CODER_PLATFORM_BACKUP_BUCKET_ANNOTATION,
+  CODER_PLATFORM_RESTIC_PREFIX_ANNOTATION,
+} from '@coder-platform/plugin-coder-platform-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterActionsOptions, clusterModel } from '../cluster/clusterAccess';
 import { examples } from './workspaceImageValidate.examples';
@@ -97,7 +101,9 @@ export function createWorkspaceImageValidateAction(
         backup: z =>
           z
             .unknown()
-            .describe('Whether home directories are backed up with restic'),
+            .describe(
+              'Whether home directories are backed up with restic; needs the cluster Resource annotated with coder-platform.io/backup-bucket and coder-platform.io/restic-prefix',
+            ),
         backupCron: z =>
           z
             .unknown()
@@ -151,6 +157,12 @@ export function createWorkspaceImageValidateAction(
             .string()
             .describe(
               'The cluster input of coder:template:push: the configured cluster name, or the GKE resource name of a discovered cluster',
+            ),
+        resticRepositoryPrefix: z =>
+          z
+            .string()
+            .describe(
+              "restic_repository_prefix of the Coder template, gs:<bucket>:/<prefix> from the cluster Resource's coder-platform.io/backup-bucket and coder-platform.io/restic-prefix; empty when it has none (backup must then be off)",
             ),
         repoOwner: z => z.string().describe('Owner part of repoUrl'),
         image: z =>
@@ -290,6 +302,11 @@ export function createWorkspaceImageValidateAction(
         model: clusterModel(options),
         credentials: await ctx.getInitiatorCredentials(),
       });
+      if (backup && !resolved.resticRepositoryPrefix) {
+        throw new InputError(
+          `${ID}: the request was refused before anything was rendered: backup: home backup is on, but the cluster Resource ${resolved.entityRef} ${resolved.resticProblem}, so workspaces have no restic repository; turn backup off, or annotate the Resource with ${CODER_PLATFORM_BACKUP_BUCKET_ANNOTATION} (the GCS bucket) and ${CODER_PLATFORM_RESTIC_PREFIX_ANNOTATION} (e.g. coder/${resolved.name}), as the coder-development-cluster template registers it`,
+        );
+      }
       const imageRepository = `${
         imageRegistry ?? `ghcr.io/${repoOwner!.toLowerCase()}`
       }/${name}`;
@@ -326,6 +343,10 @@ export function createWorkspaceImageValidateAction(
       ctx.output('cluster', resolved.name);
       ctx.output('clusterEntityRef', resolved.entityRef);
       ctx.output('clusterTarget', resolved.target);
+      ctx.output(
+        'resticRepositoryPrefix',
+        resolved.resticRepositoryPrefix ?? '',
+      );
       ctx.output('repoOwner', repoOwner!);
       ctx.output('image', image);
       ctx.output('imageRepository', imageRepository);

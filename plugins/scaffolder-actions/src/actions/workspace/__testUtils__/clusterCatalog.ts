@@ -4,11 +4,13 @@ import type { ClusterEntity } from '@coder-platform/plugin-coder-platform-node';
 import type { WorkspaceCatalog } from '../workspaceImageCluster';
 import type { WorkspaceActionsOptions } from '../workspaceImageValidate';
 
-/** A coder-cluster Resource as the cluster template registers it. */
+/** A coder-cluster Resource as the cluster template registers it (with its backup bucket and restic prefix). */
 export function clusterResource(
   name: string,
   annotations: Record<string, string> = {
     'coder-platform.io/cluster': name,
+    'coder-platform.io/backup-bucket': 'acme-coder-backups',
+    'coder-platform.io/restic-prefix': `coder/${name}`,
   },
 ): ClusterEntity {
   return {
