@@ -22,7 +22,7 @@ jest.setTimeout(180_000);
 /**
  * The workspace-image template through the real scaffolder backend in
  * process: `POST /api/scaffolder/v2/dry-run` renders it for real (validate,
- * catalog:fetch from the real catalog, fetch:template, coder:template:fetch, the
+ * reading the cluster Resource from the real catalog, fetch:template, coder:template:fetch, the
  * Coder template push planned against the Coder contract server), and
  * hostile values are refused before anything renders, by the form's JSON
  * schema and, with the form bypassed, by the validate step; so is a cluster
@@ -131,7 +131,6 @@ describe('workspace-image through the scaffolder dry-run', () => {
     const stepIds = res.body.steps.map((s: any) => s.id);
     expect(stepIds).toEqual([
       'validate',
-      'cluster',
       'render',
       'coder-template',
       'publish',
@@ -185,6 +184,36 @@ describe('workspace-image through the scaffolder dry-run', () => {
       expect(coder.templateNames()).toEqual([]);
     },
   );
+
+  it('refuses home backup on a cluster Resource without a backup bucket and restic prefix, naming backup, before anything renders', async () => {
+    const res = await dryRun(server, templateEntity(), {
+      ...validValues(),
+      cluster: 'resource:default/dev-eu1-plain',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(
+      'coder-platform:workspace-image:validate: the request was refused before anything was rendered: backup: home backup is on, but the cluster Resource resource:default/dev-eu1-plain has no coder-platform.io/backup-bucket annotation, so workspaces have no restic repository; turn backup off, or annotate the Resource with coder-platform.io/backup-bucket (the GCS bucket) and coder-platform.io/restic-prefix (e.g. coder/dev-eu1)',
+    );
+    expect(res.body.directoryContents).toBeUndefined();
+    expect(coder.templateNames()).toEqual([]);
+  });
+
+  it('renders and plans the push on that cluster with backup off', async () => {
+    const res = await dryRun(server, templateEntity(), {
+      ...validValues(),
+      cluster: 'resource:default/dev-eu1-plain',
+      backup: false,
+    });
+    expect(res.status).toBe(200);
+    const log = res.body.log.map((l: any) => l.body.message).join('\n');
+    expect(log).toContain(
+      'dry run: would upload 5 files and create template "java-training"',
+    );
+    expect(log).toContain('docker on, backup off)');
+    expect(renderedFiles(res.body)['README.md']).toContain(
+      '| `backup_enabled` | `false` |',
+    );
+  });
 
   it.each([
     [
@@ -283,6 +312,7 @@ describe('workspace-image through the scaffolder dry-run', () => {
     );
     expect(found.body.map((e: any) => e.metadata.name).sort()).toEqual([
       'dev-eu1',
+      'dev-eu1-plain',
       'dev-us9',
     ]);
     const cluster = templateEntity().spec.parameters[1].properties.cluster;

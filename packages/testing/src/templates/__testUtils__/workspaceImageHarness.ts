@@ -63,6 +63,21 @@ export const clusterResource = {
 };
 
 /**
+ * A coder-cluster Resource naming the configured dev-eu1 without its backup
+ * bucket and restic prefix (registered by hand): the validate step refuses
+ * `backup: true` on it and passes `backup: false`.
+ */
+export const clusterWithoutBackups = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'dev-eu1-plain',
+    annotations: { 'coder-platform.io/cluster': 'dev-eu1' },
+  },
+  spec: { type: 'coder-cluster', owner: 'group:default/platform-team' },
+};
+
+/**
  * Entities an API caller may name as `cluster` that are no cluster the
  * backend may target: another kind, a Resource of another spec.type, and a
  * coder-cluster Resource naming a cluster that is neither configured nor an
@@ -190,7 +205,7 @@ export async function startWorkspaceImageBackend(config: Record<string, any>) {
   const clusterFile = path.join(dir, 'cluster.yaml');
   await writeFile(
     clusterFile,
-    [clusterResource, ...Object.values(notClusters)]
+    [clusterResource, clusterWithoutBackups, ...Object.values(notClusters)]
       .map(e => stringify(e))
       .join('---\n'),
   );
@@ -242,7 +257,7 @@ export async function startWorkspaceImageBackend(config: Record<string, any>) {
         '/api/catalog/entities/by-name/template/default/workspace-image',
       );
       const others = await Promise.all(
-        Object.values(notClusters).map(e =>
+        [clusterWithoutBackups, ...Object.values(notClusters)].map(e =>
           api(
             server,
             'GET',
