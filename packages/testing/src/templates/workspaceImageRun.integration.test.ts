@@ -356,6 +356,11 @@ describe('workspace-image end to end (API server, Coder contract server, local g
       'component:default/java-app',
       'cluster: component:default/java-app is a Component, not a Resource of spec.type coder-cluster',
     ],
+    [
+      'a cluster without a backup bucket and restic prefix (backup on)',
+      'resource:default/dev-eu1-plain',
+      'backup: home backup is on, but the cluster Resource resource:default/dev-eu1-plain has no coder-platform.io/backup-bucket annotation',
+    ],
   ])(
     'a real run with %s as cluster fails at the validate step: no repository on the git server, nothing pushed',
     async (_case, cluster, message) => {
