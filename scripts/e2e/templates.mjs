@@ -248,8 +248,8 @@ export async function templateChecks({ check, page, open, github, retry }) {
     await pick(page, 'Owner', { typed: 'platform', name: /platform-team/ });
     await button(page, 'Next').click();
     await page.getByText(`'Name' must match pattern`).first().waitFor();
-    await fill(page, 'Name', imageName);
     if (shots) await shot(page, 'template-workspace-image-form');
+    await fill(page, 'Name', imageName);
     await next(page, 'CPU limit');
     // The demo cluster's Resource names no restic repository: no backups.
     await field(page, 'Home backup').uncheck();
