@@ -100,7 +100,14 @@ export function catalogEntities(keycloakUrl: string): string {
       title: CLUSTER_TITLE,
       description:
         'Seeded on the local servers by scripts/start-portal.sh. Keycloak, backups and Helm releases are real local servers; the Coder API is simulated.',
-      annotations: { 'coder-platform.io/cluster': CLUSTER_NAME },
+      // The seeded backups (the same bucket and prefix as the overlay's
+      // backups block): the workspace-image template reads its restic
+      // repository from these two, as the cluster template writes them.
+      annotations: {
+        'coder-platform.io/cluster': CLUSTER_NAME,
+        'coder-platform.io/backup-bucket': BUCKET,
+        'coder-platform.io/restic-prefix': RESTIC_PREFIX,
+      },
       tags: ['local', 'demo'],
       links: [
         {
