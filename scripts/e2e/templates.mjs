@@ -6,7 +6,13 @@
 // its Coder template pushed to the local demo cluster's Coder, its Component
 // registered in the catalog.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -34,14 +40,16 @@ export async function startTemplateServers() {
     { cwd: root, detached: true, stdio: ['ignore', out, out] },
   );
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise(done => child.once('exit', done));
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise(done => child.once('exit', done));
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+        await exited;
+      } catch {
+        /* gone */
+      }
     }
-    await exited;
+    rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', () => {
     try {
