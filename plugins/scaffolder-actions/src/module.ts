@@ -2,9 +2,6 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-// Installed with the scaffolder backend (which depends on it); to be declared
-// in package.json with the next lockfile update (the lockfile must not change now).
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCatalogActions } from './actions/catalog';
