@@ -259,8 +259,8 @@ export async function templateChecks({ check, page, open, github, retry }) {
     if (shots) await shot(page, 'template-workspace-image-form');
     await fill(page, 'Name', imageName);
     await next(page, 'CPU limit');
-    // The demo cluster's Resource names no restic repository: no backups.
-    await field(page, 'Home backup').uncheck();
+    // Home backup stays on (the default): the demo cluster's Resource names
+    // its seeded restic repository (backup bucket and restic prefix).
     await pick(page, 'Cluster', {
       typed: 'local',
       name: /local-demo|Local demo/,
