@@ -10,10 +10,11 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { googleAuthLibrary } from 'google-gax';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { GcpContractServer } from '../gcp';
+import { scaffolderTasks } from '../scaffolder/scaffolderTasks';
+import { contractAuthClient } from '../templates/__testUtils__/dryRunBackend';
 import { suiteActions } from '../templates/__testUtils__/suiteTemplates';
 
 /**
@@ -40,13 +41,7 @@ describe('a scaffolder task whose GCP API hangs, re-run after it answers', () =>
 
   beforeAll(async () => {
     gcp = await new GcpContractServer({ pollsToComplete: 1 }).start();
-    const authClient = new googleAuthLibrary.OAuth2Client({
-      transporterOptions: { fetchImplementation: globalThis.fetch as any },
-    });
-    authClient.setCredentials({
-      access_token: 'contract-test-token',
-      expiry_date: Date.now() + 3_600_000,
-    });
+    const authClient = contractAuthClient();
     const actions = createBackendModule({
       pluginId: 'scaffolder',
       moduleId: 'coder-platform-gcp-hang',
@@ -134,33 +129,10 @@ describe('a scaffolder task whose GCP API hangs, re-run after it answers', () =>
     await gcp?.stop();
   });
 
-  async function api(path: string, body?: unknown) {
-    const { port } = server.address() as AddressInfo;
-    const res = await fetch(`http://127.0.0.1:${port}/api/scaffolder${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: {
-        authorization: mockCredentials.user.header(),
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  }
-
-  async function settle(taskId: string) {
-    for (let i = 0; i < 900; i++) {
-      const task = await api(`/v2/tasks/${taskId}`);
-      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-        const events = await api(`/v2/tasks/${taskId}/events`);
-        const log = (events.body as { body: { message?: string } }[])
-          .map(e => e.body.message ?? '')
-          .join('\n');
-        return { status: task.body.status as string, log };
-      }
-      await new Promise(r => setTimeout(r, 100));
-    }
-    throw new Error(`task ${taskId} did not finish`);
-  }
+  const { api, settle } = scaffolderTasks({
+    baseUrl: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    authorization: mockCredentials.user.header(),
+  });
 
   it('fails at the hung step naming the API, the operation and the budget, then completes on retry with each resource inserted once', async () => {
     gcp.inject({ rpc: 'compute.addresses.insert', error: 'HANG', times: 50 });

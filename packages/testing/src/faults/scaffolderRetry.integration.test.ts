@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { requirePeer } from '../peers/peersEnv';
+import { scaffolderTasks } from '../scaffolder/scaffolderTasks';
 import { suiteActions } from '../templates/__testUtils__/suiteTemplates';
 import { ProxiedUpstreams, proxyClusterUpstreams } from './proxiedUpstreams';
 
@@ -167,34 +168,10 @@ describe('a failed scaffolder task re-run after the upstream returns', () => {
     });
   });
 
-  /** A call to the scaffolder's API as the mock user; the JSON body and status. */
-  async function api(path: string, body?: unknown) {
-    const { port } = server.address() as AddressInfo;
-    const res = await fetch(`http://127.0.0.1:${port}/api/scaffolder${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: {
-        authorization: mockCredentials.user.header(),
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  }
-
-  async function settle(taskId: string) {
-    for (let i = 0; i < 900; i++) {
-      const task = await api(`/v2/tasks/${taskId}`);
-      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-        const events = await api(`/v2/tasks/${taskId}/events`);
-        const log = (events.body as { body: { message?: string } }[])
-          .map(e => e.body.message ?? '')
-          .join('\n');
-        return { status: task.body.status as string, log };
-      }
-      await new Promise(r => setTimeout(r, 100));
-    }
-    throw new Error(`task ${taskId} did not finish`);
-  }
+  const { api, settle } = scaffolderTasks({
+    baseUrl: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    authorization: mockCredentials.user.header(),
+  });
 
   const count = (
     upstream: 'keycloak' | 'kubernetes',

@@ -1,4 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { scaffolderTasks } from '../scaffolder/scaffolderTasks';
 import {
   contractAuthClient,
   DRY_RUN_PROJECT,
@@ -142,34 +143,21 @@ describe('coder-cluster-teardown, a real run against the contract servers', () =
   });
   afterAll(() => env?.stop());
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}/api/scaffolder${path}`, {
-      method,
-      headers: {
-        authorization: USER,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const { api, settle } = scaffolderTasks({
+    baseUrl: () => baseUrl,
+    authorization: USER,
+    pollMs: 200,
+    maxPolls: 600,
+  });
 
   const runTask = async (values: Record<string, unknown>) => {
-    const created = await api('POST', '/v2/tasks', {
+    const created = await api('/v2/tasks', {
       templateRef: 'template:default/coder-cluster-teardown',
       values,
     });
     expect(created.status).toBe(201);
-    const id = created.body.id as string;
-    for (let i = 0; i < 600; i++) {
-      const task = await api('GET', `/v2/tasks/${id}`);
-      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-        const events = await api('GET', `/v2/tasks/${id}/events`);
-        return { task: task.body, events: events.body as any[] };
-      }
-      await new Promise(r => setTimeout(r, 200));
-    }
-    throw new Error(`task ${id} did not finish`);
+    const { task, events } = await settle(created.body.id as string);
+    return { task, events: events as any[] };
   };
 
   const values = formValues(template.entity, {
