@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { redact } from '@coder-platform/plugin-coder-platform-node';
 
 /** What a guarded cache store call gave: its value, or nothing (the store failed). */
 export type StoreResult<T> = { ok: true; value: T } | { ok: false };
@@ -93,9 +94,9 @@ export class StoreGuard {
       if (!this.#down) {
         this.#down = true;
         this.#logger.warn(
-          `cache store failed (${what}: ${
-            (error as Error | undefined)?.message ?? String(error)
-          }); views are answered without it, and this replica backs off failing upstreams on its own, until the store answers again`,
+          `cache store failed (${what}: ${redact(
+            (error as Error | undefined)?.message ?? String(error),
+          )}); views are answered without it, and this replica backs off failing upstreams on its own, until the store answers again`,
         );
       }
       return { ok: false };
