@@ -1,11 +1,20 @@
 import { GcpCallLog, GcpFault } from './contract';
-import { GcpGrpcContractServer } from './GcpGrpcContractServer';
+import {
+  ClusterApiServer,
+  GcpGrpcContractServer,
+} from './GcpGrpcContractServer';
 import { GcpRestContractServer } from './GcpRestContractServer';
 
 /** Options of {@link GcpContractServer}. */
 export type GcpContractServerOptions = {
   /** Polls a long-running operation needs before it is done (default 2). */
   pollsToComplete?: number;
+  /**
+   * The Kubernetes API server (endpoint and base64 PEM CA) every GKE
+   * cluster created from then on reports; also settable later through
+   * {@link GcpContractServer.clusterApiServer}.
+   */
+  clusterApiServer?: ClusterApiServer;
 };
 
 /**
@@ -25,7 +34,10 @@ export class GcpContractServer {
       disabledApis: this.disabledApis,
       pollsToComplete: options.pollsToComplete,
     };
-    this.grpc = new GcpGrpcContractServer(shared);
+    this.grpc = new GcpGrpcContractServer({
+      ...shared,
+      clusterApiServer: options.clusterApiServer,
+    });
     this.rest = new GcpRestContractServer(shared);
   }
 
@@ -45,6 +57,15 @@ export class GcpContractServer {
   set pollsToComplete(polls: number) {
     this.grpc.pollsToComplete = polls;
     this.rest.pollsToComplete = polls;
+  }
+
+  /** The API server GKE clusters created from now on report (undefined: a fake one each). */
+  set clusterApiServer(apiServer: ClusterApiServer | undefined) {
+    this.grpc.clusterApiServer = apiServer;
+  }
+
+  get clusterApiServer(): ClusterApiServer | undefined {
+    return this.grpc.clusterApiServer;
   }
 
   /** Makes the next matching calls fail (see {@link GcpFault}). */

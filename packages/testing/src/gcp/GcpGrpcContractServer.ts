@@ -77,8 +77,21 @@ function dropSession(call: unknown): boolean {
   return false;
 }
 
+/**
+ * The Kubernetes API server a created GKE cluster reports, as the GKE API
+ * does: `endpoint` (a host[:port], or a URL) and `caCertificate`, the
+ * base64 of its CA's PEM (`masterAuth.clusterCaCertificate`).
+ */
+export type ClusterApiServer = { endpoint: string; caCertificate: string };
+
 /** Options of the gRPC contract server. */
 export type GcpGrpcContractServerOptions = {
+  /**
+   * The API server every cluster created from then on reports (for a real
+   * run against a local API server); without it each cluster reports
+   * `10.<n>.0.2` and a CA that is not a certificate.
+   */
+  clusterApiServer?: ClusterApiServer;
   /** Polls a long-running operation needs before it is done (default 2). */
   pollsToComplete?: number;
   /** Shared call log (so REST and gRPC servers count together). */
@@ -112,6 +125,12 @@ export class GcpGrpcContractServer {
     }
   >();
   pollsToComplete: number;
+  /**
+   * The API server clusters created from now on report (see
+   * {@link GcpGrpcContractServerOptions.clusterApiServer}); settable at any
+   * time, e.g. once a proxy in front of the local API server is up.
+   */
+  clusterApiServer?: ClusterApiServer;
   private readonly server = new grpc.Server();
   private readonly gkeOps: OperationStore;
   private readonly gkeOpInfo = new Map<string, Obj>();
@@ -122,6 +141,7 @@ export class GcpGrpcContractServer {
     this.calls = options.calls ?? new GcpCallLog();
     this.disabledApis = options.disabledApis ?? new Set();
     this.pollsToComplete = options.pollsToComplete ?? 2;
+    this.clusterApiServer = options.clusterApiServer;
     this.gkeOps = new OperationStore(() => this.pollsToComplete);
     this.lroOps = new OperationStore(() => this.pollsToComplete);
     const includeDirs = [
@@ -403,11 +423,16 @@ export class GcpGrpcContractServer {
           zone: location,
           status: 'PROVISIONING',
           selfLink: `https://container.googleapis.com/v1/projects/${project}/locations/${location}/clusters/${cluster.name}`,
-          endpoint: `10.${this.clusters.size % 250}.0.2`,
+          endpoint:
+            this.clusterApiServer?.endpoint ??
+            `10.${this.clusters.size % 250}.0.2`,
           currentMasterVersion: version,
           currentNodeVersion: version,
           releaseChannel: { channel },
-          masterAuth: { clusterCaCertificate: FAKE_CA },
+          masterAuth: {
+            clusterCaCertificate:
+              this.clusterApiServer?.caCertificate ?? FAKE_CA,
+          },
           createTime: new Date().toISOString(),
           nodePools: (cluster.nodePools ?? []).map((p: Obj) => ({
             ...p,
