@@ -120,6 +120,34 @@ export interface Config {
          * @visibility backend
          */
         binary?: string;
+        /**
+         * Chart repository mirrors (Artifactory, Harbor, ChartMuseum) for
+         * air-gapped clusters. A `helm:release` step whose `repoUrl` equals
+         * `repository` (a trailing `/` ignored) fetches its chart from
+         * `mirror` instead; an `oci://` chart whose reference starts with an
+         * `oci://` `repository` prefix (at a `/` boundary; the longest
+         * prefix wins) has that prefix replaced by `mirror`. Both URLs are
+         * absolute (http/https for chart repositories, oci:// for OCI
+         * prefixes), without credentials; a bad entry fails start-up naming
+         * its path. The step log and the dry run name the mirror used. A
+         * release is compared by chart name, version and values, so
+         * configuring a mirror does not upgrade releases installed from the
+         * public repository.
+         */
+        repositoryMirrors?: Array<{
+          /**
+           * The repository the templates name, e.g. https://charts.jetstack.io
+           * or oci://registry-1.docker.io/bitnamicharts.
+           * @visibility backend
+           */
+          repository: string;
+          /**
+           * Where its charts are served, e.g.
+           * https://artifactory.example.com/artifactory/api/helm/jetstack.
+           * @visibility backend
+           */
+          mirror: string;
+        }>;
       };
       /** GCS access of `coder-platform:postgres:guard` (ADC credentials). */
       gcs?: {

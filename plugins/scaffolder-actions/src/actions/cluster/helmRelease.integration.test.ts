@@ -128,6 +128,65 @@ describe('helm:release with the real helm binary and API server', () => {
     expect(again.out).toMatchObject({ changed: false });
   });
 
+  it('fetches from a configured mirror without upgrading a release installed from the public repository', async () => {
+    // "public" serves only 0.1.0; the mirror also 0.2.0, so the upgrade can
+    // only succeed when the real helm fetched from the mirror.
+    const mirrorRepo = await startChartRepo(PEERS_HELM_BIN, 'demo', [
+      { version: '0.1.0', appVersion: '1.0.0' },
+      { version: '0.2.0', appVersion: '2.0.0' },
+    ]);
+    try {
+      const mirrored = createHelmReleaseAction({
+        config: peer.config({
+          helm: {
+            binary: PEERS_HELM_BIN,
+            repositoryMirrors: [
+              { repository: `${repo.url}/`, mirror: mirrorRepo.url },
+            ],
+          },
+        }),
+      });
+      const runMirrored = async (input: Record<string, unknown>) => {
+        const ctx = mockContext(input);
+        await mirrored.handler(ctx);
+        return { ctx, out: Object.fromEntries(ctx.output.mock.calls) };
+      };
+      const namespace = uniqueName('helm-mirror');
+      const base = {
+        cluster: 'local',
+        name: 'demo',
+        namespace,
+        repoUrl: repo.url,
+        chart: 'demo',
+        values: { greeting: 'from-public' },
+        timeoutSeconds: 60,
+      };
+      const installed = await run({ ...base, version: '0.1.0' });
+      expect(installed.out).toMatchObject({ revision: 1, changed: true });
+
+      // A mirror configured now does not make the same chart and values an upgrade.
+      const rerun = await runMirrored({ ...base, version: '0.1.0' });
+      expect(rerun.out).toMatchObject({ revision: 1, changed: false });
+
+      const upgraded = await runMirrored({ ...base, version: '0.2.0' });
+      expect(upgraded.out).toMatchObject({
+        revision: 2,
+        chartVersion: '0.2.0',
+        changed: true,
+      });
+      expect(upgraded.ctx.logger.info).toHaveBeenCalledWith(
+        `helm:release: upgrade release ${namespace}/demo to demo 0.2.0 (from demo 0.1.0, revision 1, deployed: runs demo 0.1.0) from mirror ${mirrorRepo.url} (for ${repo.url})`,
+      );
+      // Without the mirror the public repository has no 0.2.0.
+      await expect(
+        run({ ...base, version: '0.2.0', values: { greeting: 'x' } }),
+      ).rejects.toThrow(/0\.2\.0/);
+      await run({ ...base, state: 'absent' });
+    } finally {
+      await mirrorRepo.stop();
+    }
+  });
+
   it('removes a failed first install when atomic', async () => {
     const namespace = uniqueName('helm-atomic');
     await expect(

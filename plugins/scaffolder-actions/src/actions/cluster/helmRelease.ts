@@ -14,6 +14,7 @@ import {
   isHelmApiServerFailure,
 } from './helm';
 import { examples } from './helmRelease.examples';
+import { chartSource, readRepositoryMirrors } from './helmReleaseMirrors';
 import { clusterInput, namespaceName } from './inputProperties';
 import { digest, stableStringify, throwIfAborted } from './util';
 import { leafStrings, mergeValues } from './values';
@@ -43,6 +44,8 @@ function chartName(chart: string): string {
  * with the same chart version and values creates no new revision.
  */
 export function createHelmReleaseAction(options: ClusterActionsOptions) {
+  // Validated when the backend starts, naming the bad entry's config path.
+  const mirrors = readRepositoryMirrors(options.config);
   return createTemplateAction({
     id: 'helm:release',
     description:
@@ -86,7 +89,7 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
             .url()
             .optional()
             .describe(
-              'Chart repository URL, e.g. https://charts.jetstack.io (not for OCI charts)',
+              'Chart repository URL, e.g. https://charts.jetstack.io (not for OCI charts); a mirror configured in coderPlatform.clusterActions.helm.repositoryMirrors serves it instead',
             ),
         version: z =>
           z
@@ -292,6 +295,12 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
         }
 
         const name = chartName(input.chart!);
+        const source = chartSource(mirrors, input.chart!, input.repoUrl);
+        const fromMirror = source.mirror
+          ? ` from mirror ${source.repoUrl ?? source.chart} (for ${
+              input.repoUrl ?? input.chart
+            })`
+          : '';
         let unchanged = false;
         let reason = 'not installed';
         if (current) {
@@ -327,7 +336,7 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
           current
             ? ` (from ${current.chart} ${current.version}, revision ${current.revision}, ${current.status}: ${reason})`
             : ''
-        }`;
+        }${fromMirror}`;
         if (ctx.isDryRun) {
           logger.info(`dry run: would ${plan}`);
           emit(current, false);
@@ -344,8 +353,8 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
           'upgrade',
           '--install',
           input.name,
-          input.chart!,
-          ...(input.repoUrl ? ['--repo', input.repoUrl] : []),
+          source.chart,
+          ...(source.repoUrl ? ['--repo', source.repoUrl] : []),
           '--version',
           input.version!,
           '-n',
@@ -387,7 +396,7 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
                 outcome = '; the failed install was removed';
               }
               throw new Error(
-                `helm:release: ${verb} of ${where} failed: ${
+                `helm:release: ${verb} of ${where}${fromMirror} failed: ${
                   (error as Error).message
                 }${outcome}`,
               );
@@ -396,7 +405,7 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
         });
         const after = await helm.metadata(input.name, input.namespace);
         logger.info(
-          `${where}: revision ${after?.revision} ${after?.status} (${after?.chart} ${after?.version})`,
+          `${where}: revision ${after?.revision} ${after?.status} (${after?.chart} ${after?.version})${fromMirror}`,
         );
         emit(after, true);
       } catch (error) {
