@@ -7,23 +7,16 @@ import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import { formatBytes } from '../shared';
+import { formatBytes, wholeCell, wordsCell } from '../shared';
 import { backupColors } from './chartColors';
 import { formatUtc } from './format';
 import { toTimelinePoints } from './timeline';
 
 /**
- * Backstage's theme lets every table cell break anywhere (`word-break:
- * break-word`), so a narrow column splits its header and values mid-word
- * ("Kin d", "Compres sed"). Headers and short values stay whole; only the
- * backup name (one long hex identifier) may break anywhere, and a screen too
- * narrow for the rest scrolls the table sideways.
+ * Every base backup, newest first, with what the chart's tooltip shows.
+ * Headers, kinds and sizes stay whole and dates wrap at spaces; only the
+ * backup name (one long hex identifier) may break anywhere.
  */
-const whole = { whiteSpace: 'nowrap', wordBreak: 'normal' } as const;
-/** Wraps at spaces only ("2026-12-01 / 01:00 UTC"), never inside a word. */
-const wordsWhole = { wordBreak: 'normal', overflowWrap: 'normal' } as const;
-
-/** Every base backup, newest first, with what the chart's tooltip shows. */
 export function PostgresBackupList(props: { status: PostgresBackupStatus }) {
   const theme = useTheme();
   const colors = backupColors(theme);
@@ -33,14 +26,14 @@ export function PostgresBackupList(props: { status: PostgresBackupStatus }) {
       <Table size="small" aria-label={`Base backups of ${props.status.name}`}>
         <TableHead>
           <TableRow>
-            <TableCell style={whole}>Backup</TableCell>
-            <TableCell style={whole}>Kind</TableCell>
-            <TableCell style={whole}>Started</TableCell>
-            <TableCell style={whole}>Finished</TableCell>
-            <TableCell style={whole} align="right">
+            <TableCell style={wholeCell}>Backup</TableCell>
+            <TableCell style={wholeCell}>Kind</TableCell>
+            <TableCell style={wholeCell}>Started</TableCell>
+            <TableCell style={wholeCell}>Finished</TableCell>
+            <TableCell style={wholeCell} align="right">
               Compressed
             </TableCell>
-            <TableCell style={whole} align="right">
+            <TableCell style={wholeCell} align="right">
               Uncompressed
             </TableCell>
             <TableCell />
@@ -58,22 +51,22 @@ export function PostgresBackupList(props: { status: PostgresBackupStatus }) {
               >
                 {point.name}
               </TableCell>
-              <TableCell style={whole}>
+              <TableCell style={wholeCell}>
                 {point.kind === 'full' ? 'Full' : 'Delta'}
               </TableCell>
-              <TableCell style={wordsWhole}>
+              <TableCell style={wordsCell}>
                 {formatUtc(point.startTime)}
               </TableCell>
-              <TableCell style={wordsWhole}>
+              <TableCell style={wordsCell}>
                 {formatUtc(point.finishTime)}
               </TableCell>
-              <TableCell style={whole} align="right">
+              <TableCell style={wholeCell} align="right">
                 {formatBytes(point.compressedSize) || '–'}
               </TableCell>
-              <TableCell style={whole} align="right">
+              <TableCell style={wholeCell} align="right">
                 {formatBytes(point.uncompressedSize) || '–'}
               </TableCell>
-              <TableCell style={whole}>
+              <TableCell style={wholeCell}>
                 {point.permanent && (
                   <Chip size="small" variant="outlined" label="Permanent" />
                 )}

@@ -54,6 +54,30 @@ describe('ClusterReleasesContent', () => {
     expect(within(table).getAllByText('in sync')).toHaveLength(2);
   });
 
+  it('never breaks a header or a version mid-word; a narrow screen scrolls the table', async () => {
+    renderWithApi(<ClusterReleasesContent cluster="dev-eu1" />, {
+      getReleases: jest.fn(async () => helmReleasesFixture),
+    });
+    const table = await screen.findByRole('table', { name: 'Helm releases' });
+    const [head, ...body] = within(table).getAllByRole('row');
+    // Headers wrap at spaces ("Chart / version"), never inside "Pinned".
+    for (const header of within(head).getAllByRole('columnheader')) {
+      expect(header).toHaveStyle({
+        wordBreak: 'normal',
+        overflowWrap: 'normal',
+      });
+    }
+    for (const release of body) {
+      const cells = within(release).getAllByRole('cell');
+      // Chart version, pinned version, app version: one line each.
+      for (const cell of cells.slice(2, 5)) {
+        expect(cell).toHaveStyle({ whiteSpace: 'nowrap', wordBreak: 'normal' });
+      }
+    }
+    expect(table.parentElement).toHaveClass('MuiTableContainer-root');
+    expect(table.parentElement).toHaveStyle({ overflowX: 'auto' });
+  });
+
   it('says so when every pinned release is in sync', async () => {
     renderWithApi(<ClusterReleasesContent cluster="dev-eu1" />, {
       getReleases: async () => ({

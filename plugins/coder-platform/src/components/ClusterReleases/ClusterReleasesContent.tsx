@@ -7,6 +7,7 @@ import {
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
+import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
@@ -14,7 +15,13 @@ import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
 import { coderPlatformApiRef } from '../../api';
 import { DataStateView } from '../DataStates';
-import { formatDateTime, HealthBadge, HealthLevel } from '../shared';
+import {
+  formatDateTime,
+  HealthBadge,
+  HealthLevel,
+  wholeCell,
+  wordsCell,
+} from '../shared';
 
 const DRIFT: Record<ReleaseDrift, { level: HealthLevel; label: string }> = {
   'in-sync': { level: 'ok', label: 'in sync' },
@@ -43,9 +50,9 @@ function ReleaseRow({ item }: { item: HelmReleaseWithDrift }) {
         </Typography>
       </TableCell>
       <TableCell>{installed?.chart ?? pinned?.chart}</TableCell>
-      <TableCell>{installed?.chartVersion ?? ''}</TableCell>
-      <TableCell>{pinned?.version ?? ''}</TableCell>
-      <TableCell>{installed?.appVersion ?? ''}</TableCell>
+      <TableCell style={wholeCell}>{installed?.chartVersion ?? ''}</TableCell>
+      <TableCell style={wholeCell}>{pinned?.version ?? ''}</TableCell>
+      <TableCell style={wholeCell}>{installed?.appVersion ?? ''}</TableCell>
       <TableCell>
         {installed ? (
           <>
@@ -63,7 +70,9 @@ function ReleaseRow({ item }: { item: HelmReleaseWithDrift }) {
           ''
         )}
       </TableCell>
-      <TableCell>{formatDateTime(installed?.updated)}</TableCell>
+      <TableCell style={wordsCell}>
+        {formatDateTime(installed?.updated)}
+      </TableCell>
       <TableCell>
         <HealthBadge level={drift.level} label={drift.label} />
       </TableCell>
@@ -105,28 +114,30 @@ export function ClusterReleasesContent(props: { cluster: string }) {
                 Every pinned release is installed at its pinned version.
               </Alert>
             )}
-            <Table size="small" aria-label="Helm releases">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Release</TableCell>
-                  <TableCell>Chart</TableCell>
-                  <TableCell>Chart version</TableCell>
-                  <TableCell>Pinned</TableCell>
-                  <TableCell>App version</TableCell>
-                  <TableCell>Status</TableCell>
-                  <TableCell>Last deployed</TableCell>
-                  <TableCell>Drift</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {response.items.map(item => (
-                  <ReleaseRow
-                    key={`${item.namespace}/${item.release}`}
-                    item={item}
-                  />
-                ))}
-              </TableBody>
-            </Table>
+            <TableContainer>
+              <Table size="small" aria-label="Helm releases">
+                <TableHead>
+                  <TableRow>
+                    <TableCell style={wordsCell}>Release</TableCell>
+                    <TableCell style={wordsCell}>Chart</TableCell>
+                    <TableCell style={wordsCell}>Chart version</TableCell>
+                    <TableCell style={wordsCell}>Pinned</TableCell>
+                    <TableCell style={wordsCell}>App version</TableCell>
+                    <TableCell style={wordsCell}>Status</TableCell>
+                    <TableCell style={wordsCell}>Last deployed</TableCell>
+                    <TableCell style={wordsCell}>Drift</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {response.items.map(item => (
+                    <ReleaseRow
+                      key={`${item.namespace}/${item.release}`}
+                      item={item}
+                    />
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
           </>
         )
       }

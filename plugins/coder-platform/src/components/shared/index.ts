@@ -4,6 +4,7 @@ export {
   formatBytes,
   formatDateTime,
 } from './format';
+export { wholeCell, wordsCell } from './cellStyles';
 export { HealthBadge } from './HealthBadge';
 export type { HealthLevel } from './HealthBadge';
 export { useClusterLink } from './useClusterLink';
