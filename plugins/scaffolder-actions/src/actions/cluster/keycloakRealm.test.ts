@@ -132,6 +132,36 @@ describe('keycloak:realm', () => {
     expect(keycloak.mutations()).toEqual([]);
   });
 
+  it.each([
+    [
+      'an admin user',
+      { username: 'admin', password: 'admin-pw', loginRealm: 'ops' },
+    ],
+    [
+      'an admin client',
+      { clientId: 'realm-admin', clientSecret: 'admin-cs', loginRealm: 'ops' },
+    ],
+  ])(
+    'logs %s in to the loginRealm of keycloak.admin in app-config, not master',
+    async (_label, admin) => {
+      const action = createKeycloakRealmAction({
+        config: new ConfigReader({
+          coderPlatform: {
+            clusters: [
+              { name: 'ops-login', keycloak: { baseUrl: keycloak.url, admin } },
+            ],
+          },
+        }),
+      });
+      const ctx = mockContext({ cluster: 'ops-login', realm: 'existing' });
+      await action.handler(ctx);
+      expect(ctx.output).toHaveBeenCalledWith('changed', false);
+      expect(
+        keycloak.requests.filter(r => r.method === 'POST').map(r => r.path),
+      ).toEqual(['/realms/ops/protocol/openid-connect/token']);
+    },
+  );
+
   it('does nothing when the realm already matches', async () => {
     const ctx = mockContext({ cluster: 'dev', realm: 'existing' });
     await actionFor(keycloak.url).handler(ctx);

@@ -1,8 +1,8 @@
 import { startRecordingServer } from './recordingServer';
 
 /**
- * A stand-in Keycloak at the HTTP boundary: the token endpoint accepts the
- * password `admin-pw`; realm and client reads answer from `state`.
+ * A stand-in Keycloak at the HTTP boundary: the token endpoint of any realm
+ * accepts the password `admin-pw`; realm and client reads answer from `state`.
  * `keycloakBlock(url)` is the `keycloak` block of a cluster naming it.
  */
 export async function startFakeKeycloak(
@@ -24,7 +24,9 @@ export async function startFakeKeycloak(
     if (put && req.method === 'PUT') {
       return state.updateRealm?.(put[1]) ?? { status: 204, body: {} };
     }
-    if (url.pathname === '/realms/master/protocol/openid-connect/token') {
+    if (
+      /^\/realms\/[^/]+\/protocol\/openid-connect\/token$/.test(url.pathname)
+    ) {
       return {
         status: 200,
         body: {
