@@ -1,0 +1,2 @@
+export * from './LocalChartRepository';
+export * from './templateHelmReleases';
