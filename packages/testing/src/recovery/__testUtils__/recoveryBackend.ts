@@ -9,10 +9,14 @@
  * The real scaffolder backend (backend-defaults: PostgreSQL database,
  * database-backed task store, heartbeat and recovery loop), every action of
  * our actions module (the factories it registers), and a catalog that
- * serves the templates named in $RECOVERY_TEMPLATE_FILES (a JSON array). The one
- * difference from packages/backend: the actions' Google identity is the
+ * serves the templates named in $RECOVERY_TEMPLATE_FILES (a JSON array). The two
+ * differences from packages/backend: the actions' Google identity is the
  * access token in `recoveryTest.accessToken` (the GCP contract servers
- * accept it), given through the factories' documented `authClient` option.
+ * accept it), given through the factories' documented `authClient` option;
+ * and, when $RECOVERY_INGRESS_ROUTER_URL and $RECOVERY_INGRESS_HOST_SUFFIX
+ * are set, the network stand-in is the test's DNS and load balancer: this
+ * process's `fetch` reaches hosts under the suffix (the new cluster's
+ * public hosts) at the test's IngressRouter (installIngressDispatcher).
  */
 import { createBackend } from '@backstage/backend-defaults';
 import {
@@ -30,6 +34,17 @@ import {
 import { googleAuthLibrary } from 'google-gax';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { installIngressDispatcher } from '../../ingress/ingressDispatcher';
+
+if (
+  process.env.RECOVERY_INGRESS_ROUTER_URL &&
+  process.env.RECOVERY_INGRESS_HOST_SUFFIX
+) {
+  installIngressDispatcher({
+    routerUrl: process.env.RECOVERY_INGRESS_ROUTER_URL,
+    hostSuffix: process.env.RECOVERY_INGRESS_HOST_SUFFIX,
+  });
+}
 
 const actions = createBackendModule({
   pluginId: 'scaffolder',
