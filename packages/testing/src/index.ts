@@ -17,3 +17,4 @@ export * from './seed/clusterUpstreams';
 export * from './replicas/replicaCluster';
 export * from './replicas/RecordingPrefixProxy';
 export * from './faults/proxiedUpstreams';
+export * from './helm';
