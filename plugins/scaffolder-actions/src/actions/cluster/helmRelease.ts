@@ -229,10 +229,20 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
       const cluster = resolveCluster(input.cluster, options);
       const secrets = cluster.secrets;
       leafStrings(input.secretValues ?? {}).forEach(s => secrets.add(s));
+      // Where helm fetches the chart: the step's source or its mirror.
+      const source =
+        state === 'present'
+          ? chartSource(mirrors, input.chart!, input.repoUrl)
+          : undefined;
+      const fromMirror = source?.mirror
+        ? ` from mirror ${source.repoUrl ?? source.chart} (for ${
+            input.repoUrl ?? input.chart
+          })`
+        : '';
       const wouldDo =
         state === 'absent'
           ? `uninstall ${where}`
-          : `install ${where} (${input.chart} ${input.version})`;
+          : `install ${where} (${input.chart} ${input.version})${fromMirror}`;
       if (await plannedCluster(ctx, cluster, wouldDo)) {
         // Planned values: the release does not exist yet.
         ctx.output('revision', 0);
@@ -295,12 +305,6 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
         }
 
         const name = chartName(input.chart!);
-        const source = chartSource(mirrors, input.chart!, input.repoUrl);
-        const fromMirror = source.mirror
-          ? ` from mirror ${source.repoUrl ?? source.chart} (for ${
-              input.repoUrl ?? input.chart
-            })`
-          : '';
         let unchanged = false;
         let reason = 'not installed';
         if (current) {
@@ -353,8 +357,8 @@ export function createHelmReleaseAction(options: ClusterActionsOptions) {
           'upgrade',
           '--install',
           input.name,
-          source.chart,
-          ...(source.repoUrl ? ['--repo', source.repoUrl] : []),
+          source!.chart,
+          ...(source!.repoUrl ? ['--repo', source!.repoUrl] : []),
           '--version',
           input.version!,
           '-n',
