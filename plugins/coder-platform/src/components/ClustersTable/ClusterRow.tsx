@@ -10,7 +10,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { coderPlatformApiRef } from '../../api';
 import { classifyError, formatTime } from '../DataStates';
 import { WorkspaceCounts } from '../ClusterOverview';
-import { formatAge, HealthBadge } from '../shared';
+import { formatAge, HealthBadge, wholeCell, wordsCell } from '../shared';
 
 /** A compact failure for a table cell: the state's kind, the backend's message on hover. */
 function CellError({ error }: { error: Error }) {
@@ -86,7 +86,7 @@ export function ClusterRow(props: {
           {cluster.name}
         </Typography>
       </TableCell>
-      <TableCell>
+      <TableCell style={wordsCell}>
         {coder.loading && <CircularProgress size={16} aria-label="Loading" />}
         {coder.error && <CellError error={coder.error} />}
         {!cluster.upstreams.coder && 'no Coder configured'}
@@ -103,7 +103,7 @@ export function ClusterRow(props: {
           ))}
       </TableCell>
       <TableCell>
-        {overview?.buildInfo.version}
+        <span style={wholeCell}>{overview?.buildInfo.version}</span>
         <StaleMark value={overview} />
       </TableCell>
       <TableCell>

@@ -56,6 +56,32 @@ describe('ClustersTable', () => {
     expect(api.getPostgresBackups.mock.calls).toEqual([['dev-eu1']]);
   });
 
+  it('never breaks a header, a health label or a Coder version mid-word; a narrow screen scrolls the table', async () => {
+    renderTable({
+      listClusters: jest.fn(async () => clustersFixture),
+      getCoderOverview: jest.fn(async (cluster: string) => ({
+        ...coderOverviewFixture,
+        cluster,
+      })),
+      getPostgresBackups: jest.fn(async () => postgresBackupsResponseFixture),
+    });
+    const [version] = await screen.findAllByText('v2.25.1+a1b2c3d');
+    const table = screen.getByRole('table', { name: 'Clusters' });
+    for (const header of within(table).getAllByRole('columnheader')) {
+      expect(header).toHaveStyle({
+        wordBreak: 'normal',
+        overflowWrap: 'normal',
+      });
+    }
+    // The screenshot showed "healt hy" and "v2.25.1+cont ract".
+    expect(version).toHaveStyle({ whiteSpace: 'nowrap', wordBreak: 'normal' });
+    const health = within(rowOf('Development EU'))
+      .getByText('warning')
+      .closest('td');
+    expect(health).toHaveStyle({ wordBreak: 'normal', overflowWrap: 'normal' });
+    expect(table.parentElement).toHaveClass('MuiTableContainer-root');
+  });
+
   it('shows a failing upstream in its own cell and keeps the rest of the row', async () => {
     const coderDown = await upstreamUnavailableError('coder', 'dev-eu1');
     const noBackupsPermission = await permissionDeniedError(

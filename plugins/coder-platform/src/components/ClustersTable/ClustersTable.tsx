@@ -4,13 +4,14 @@ import { coderPlatformClusterReadPermission } from '@coder-platform/plugin-coder
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
+import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { coderPlatformApiRef } from '../../api';
 import { DataStateView } from '../DataStates';
-import { useClusterLink } from '../shared';
+import { useClusterLink, wordsCell } from '../shared';
 import { ClusterRow } from './ClusterRow';
 
 /**
@@ -37,26 +38,30 @@ export function ClustersTable() {
               provisioning template.
             </Typography>
           ) : (
-            <Table aria-label="Clusters">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Cluster</TableCell>
-                  <TableCell>Health</TableCell>
-                  <TableCell>Coder version</TableCell>
-                  <TableCell>Workspaces</TableCell>
-                  <TableCell>Latest Postgres backup</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {clusters.map(cluster => (
-                  <ClusterRow
-                    key={cluster.name}
-                    cluster={cluster}
-                    link={link}
-                  />
-                ))}
-              </TableBody>
-            </Table>
+            <TableContainer>
+              <Table aria-label="Clusters">
+                <TableHead>
+                  <TableRow>
+                    <TableCell style={wordsCell}>Cluster</TableCell>
+                    <TableCell style={wordsCell}>Health</TableCell>
+                    <TableCell style={wordsCell}>Coder version</TableCell>
+                    <TableCell style={wordsCell}>Workspaces</TableCell>
+                    <TableCell style={wordsCell}>
+                      Latest Postgres backup
+                    </TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {clusters.map(cluster => (
+                    <ClusterRow
+                      key={cluster.name}
+                      cluster={cluster}
+                      link={link}
+                    />
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
           )
         }
       </DataStateView>
