@@ -1,5 +1,5 @@
 import { AuthClient, GoogleAuth } from 'google-auth-library';
-import { SecretRegistry } from '../redaction/redact';
+import { redact, SecretRegistry } from '../redaction/redact';
 
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
@@ -48,10 +48,12 @@ export class GoogleIdentity {
         ? (await this.#client.getAccessToken()).token
         : await this.#auth!.getAccessToken();
     } catch (error) {
+      // The library's message may quote a token endpoint's answer: redacted.
       throw new Error(
-        `the backend's Google identity returned no access token: ${
-          (error as Error).message
-        }; run the backend with Workload Identity / Application Default Credentials or set coderPlatform.gcp.keyFilename`,
+        `the backend's Google identity returned no access token: ${redact(
+          String((error as Error)?.message ?? error),
+          this.#secrets ?? [],
+        )}; run the backend with Workload Identity / Application Default Credentials or set coderPlatform.gcp.keyFilename`,
       );
     }
     if (!token) {

@@ -45,6 +45,33 @@ describe('Kubernetes auth strategies', () => {
     );
   });
 
+  it('google: a failing identity names the setting; what the library said is redacted', async () => {
+    const secrets = new SecretRegistry(['client-secret-value-7']);
+    const identity = new GoogleIdentity({
+      authClient: {
+        getAccessToken: async () => {
+          throw new Error(
+            'invalid_grant: {"refresh_token":"1//0gRefreshTokenValue1234567890","client_secret":"client-secret-value-7"}',
+          );
+        },
+      } as any,
+      secrets,
+    });
+    const error: Error = await new GoogleAuthStrategy(identity)
+      .kubeConfig(server)
+      .then(
+        () => {
+          throw new Error('no error');
+        },
+        e => e,
+      );
+    expect(error.message).toMatch(
+      /^the backend's Google identity returned no access token: invalid_grant: .*; run the backend with Workload Identity \/ Application Default Credentials or set coderPlatform\.gcp\.keyFilename$/,
+    );
+    expect(error.message).not.toContain('1//0gRefreshTokenValue1234567890');
+    expect(error.message).not.toContain('client-secret-value-7');
+  });
+
   describe('kubeconfig file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-strategy-'));
     const path = join(dir, 'config');
