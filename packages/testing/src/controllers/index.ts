@@ -1,0 +1,3 @@
+export * from './standInKube';
+export * from './CertManagerStandIn';
+export * from './PostgresOperatorStandIn';
