@@ -17,4 +17,7 @@ export * from './seed/clusterUpstreams';
 export * from './replicas/replicaCluster';
 export * from './replicas/RecordingPrefixProxy';
 export * from './faults/proxiedUpstreams';
+export * from './ingress/IngressRouter';
+export * from './ingress/ingressDispatcher';
+export * from './controllers';
 export * from './helm';
