@@ -129,8 +129,11 @@ describe('helm:release with the real helm binary and API server', () => {
   });
 
   it('fetches from a configured mirror without upgrading a release installed from the public repository', async () => {
-    // "public" serves only 0.1.0; the mirror also 0.2.0, so the upgrade can
-    // only succeed when the real helm fetched from the mirror.
+    // The "public" repository serves only 0.1.0; the mirror also 0.2.0, so
+    // the upgrade can only succeed when the real helm fetched from the mirror.
+    const publicRepo = await startChartRepo(PEERS_HELM_BIN, 'demo', [
+      { version: '0.1.0', appVersion: '1.0.0' },
+    ]);
     const mirrorRepo = await startChartRepo(PEERS_HELM_BIN, 'demo', [
       { version: '0.1.0', appVersion: '1.0.0' },
       { version: '0.2.0', appVersion: '2.0.0' },
@@ -141,7 +144,7 @@ describe('helm:release with the real helm binary and API server', () => {
           helm: {
             binary: PEERS_HELM_BIN,
             repositoryMirrors: [
-              { repository: `${repo.url}/`, mirror: mirrorRepo.url },
+              { repository: `${publicRepo.url}/`, mirror: mirrorRepo.url },
             ],
           },
         }),
@@ -156,7 +159,7 @@ describe('helm:release with the real helm binary and API server', () => {
         cluster: 'local',
         name: 'demo',
         namespace,
-        repoUrl: repo.url,
+        repoUrl: publicRepo.url,
         chart: 'demo',
         values: { greeting: 'from-public' },
         timeoutSeconds: 60,
@@ -175,15 +178,18 @@ describe('helm:release with the real helm binary and API server', () => {
         changed: true,
       });
       expect(upgraded.ctx.logger.info).toHaveBeenCalledWith(
-        `helm:release: upgrade release ${namespace}/demo to demo 0.2.0 (from demo 0.1.0, revision 1, deployed: runs demo 0.1.0) from mirror ${mirrorRepo.url} (for ${repo.url})`,
+        `helm:release: upgrade release ${namespace}/demo to demo 0.2.0 (from demo 0.1.0, revision 1, deployed: runs demo 0.1.0) from mirror ${mirrorRepo.url} (for ${publicRepo.url})`,
       );
       // Without the mirror the public repository has no 0.2.0.
       await expect(
         run({ ...base, version: '0.2.0', values: { greeting: 'x' } }),
-      ).rejects.toThrow(/0\.2\.0/);
+      ).rejects.toThrow(
+        /upgrade of release .*\/demo failed: .*0\.2\.0.*not found/,
+      );
       await run({ ...base, state: 'absent' });
     } finally {
       await mirrorRepo.stop();
+      await publicRepo.stop();
     }
   });
 
