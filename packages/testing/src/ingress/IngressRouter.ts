@@ -1,6 +1,4 @@
-// The kube peer's objects are read with the official client; this package is
-// test infrastructure only (never shipped), where it is a devDependency.
-// eslint-disable-next-line @backstage/no-undeclared-imports
+// The kube peer's objects are read with the official client.
 import {
   KubeConfig,
   NetworkingV1Api,

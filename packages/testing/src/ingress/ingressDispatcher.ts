@@ -1,7 +1,5 @@
 import { connect as netConnect } from 'node:net';
-// The dispatcher of Node's own fetch comes from undici (the version Node 24
-// bundles); this package is test infrastructure only, where it is a devDependency.
-// eslint-disable-next-line @backstage/no-undeclared-imports
+// The dispatcher of Node's own fetch comes from undici (the version Node 24 bundles).
 import {
   Agent,
   buildConnector,
