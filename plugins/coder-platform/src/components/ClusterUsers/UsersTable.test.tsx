@@ -61,6 +61,29 @@ describe('UsersTable', () => {
     );
   });
 
+  it('keeps e-mail addresses, usernames and dates whole; headers wrap at spaces only', async () => {
+    renderUsers(usersApi());
+    const email = await screen.findByText('alice.schmidt@example.com');
+    const table = email.closest('table')!;
+    const [head, ...body] = within(table).getAllByRole('row');
+    // Backstage's theme lets every table cell break anywhere: this split
+    // "user00000@example.com" into "user00000@exa mple.com".
+    for (const name of ['Username', 'Email', 'Email verified', 'Created']) {
+      expect(within(head).getByRole('columnheader', { name })).toHaveStyle({
+        wordBreak: 'normal',
+        overflowWrap: 'normal',
+      });
+    }
+    expect(body).toHaveLength(keycloakUsersFixture.length);
+    for (const [index, row] of body.entries()) {
+      const [username, address, , , created] = within(row).getAllByRole('cell');
+      expect(address).toHaveTextContent(keycloakUsersFixture[index].email!);
+      for (const cell of [username, address, created]) {
+        expect(cell).toHaveStyle({ whiteSpace: 'nowrap', wordBreak: 'normal' });
+      }
+    }
+  });
+
   it('sends the search to the backend once typing pauses', async () => {
     const api = usersApi({
       listKeycloakUsers: jest.fn(async (_cluster, query) =>

@@ -12,6 +12,7 @@ import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { coderPlatformApiRef } from '../../api';
 import { DataStateView } from '../DataStates';
+import { wholeCell, wordsCell } from '../shared';
 import { UserGroups } from './UserGroups';
 import { UsersFilters } from './UsersFilters';
 import {
@@ -38,12 +39,18 @@ function fullName(user: KeycloakUserBrief): string | undefined {
   return name || undefined;
 }
 
+/**
+ * Backstage's theme breaks table cells anywhere ("user00000@exa mple.com"):
+ * headers wrap at spaces only; usernames, e-mail addresses and dates stay
+ * whole (the table scrolls sideways when they do not fit).
+ */
 function columns(cluster: string): TableColumn<KeycloakUserBrief>[] {
-  return [
+  const list: TableColumn<KeycloakUserBrief>[] = [
     {
       title: 'Username',
       field: 'username',
       highlight: true,
+      cellStyle: wholeCell,
       render: user => (
         <>
           {user.username}
@@ -55,7 +62,7 @@ function columns(cluster: string): TableColumn<KeycloakUserBrief>[] {
         </>
       ),
     },
-    { title: 'Email', field: 'email', emptyValue: '–' },
+    { title: 'Email', field: 'email', emptyValue: '–', cellStyle: wholeCell },
     {
       title: 'Email verified',
       render: user => (
@@ -68,7 +75,11 @@ function columns(cluster: string): TableColumn<KeycloakUserBrief>[] {
         <YesNo value={user.enabled} yes="Enabled" no="Disabled" />
       ),
     },
-    { title: 'Created', render: user => formatCreated(user.createdTimestamp) },
+    {
+      title: 'Created',
+      cellStyle: wholeCell,
+      render: user => formatCreated(user.createdTimestamp),
+    },
     {
       title: 'Required actions',
       render: user =>
@@ -91,6 +102,7 @@ function columns(cluster: string): TableColumn<KeycloakUserBrief>[] {
       ),
     },
   ];
+  return list.map(column => ({ ...column, headerStyle: wordsCell }));
 }
 
 /**
