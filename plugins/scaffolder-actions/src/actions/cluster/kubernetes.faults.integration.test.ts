@@ -10,7 +10,8 @@ import { createHelmReleaseAction } from './helmRelease';
 import { createKubernetesApplyAction } from './kubernetesApply';
 import { startChartRepo } from './__testUtils__/chartRepo';
 import { loggedText, mockContext } from './__testUtils__/context';
-import { kubePeer, uniqueName } from './__testUtils__/peers';
+import { createdInPeer } from './__testUtils__/namespaces';
+import { kubePeer } from './__testUtils__/peers';
 
 /**
  * kubernetes:apply and helm:release (the real helm binary) with a fault
@@ -32,6 +33,9 @@ describe('cluster actions with the API server failing', () => {
   const { PEERS_HELM_BIN } = requirePeer('helm', ['PEERS_HELM_BIN']);
   const peer = kubePeer();
   const api = peer.api();
+  // The demo chart makes only namespaced objects: deleting the namespaces
+  // deletes the releases.
+  const inPeer = createdInPeer(api);
   let proxied: ProxiedUpstreams;
   let proxy: RecordingPrefixProxy;
   let config: ConfigReader;
@@ -57,6 +61,7 @@ describe('cluster actions with the API server failing', () => {
   afterAll(async () => {
     await repo?.stop();
     await proxied?.stop();
+    await inPeer.remove();
   });
 
   async function attempt(
@@ -95,7 +100,7 @@ describe('cluster actions with the API server failing', () => {
     it.each(FAULTS.map(f => [f.kind, f] as const))(
       '%s on the second object: a step error naming it; the re-run applies each object once',
       async (_kind, fault) => {
-        const ns = uniqueName('flt-apply');
+        const ns = inPeer.namespace('flt-apply');
         proxy.fault(
           new RegExp(`^/api/v1/namespaces/${ns}/configmaps/second\\b`),
           fault,
@@ -135,7 +140,7 @@ describe('cluster actions with the API server failing', () => {
     );
 
     it('a hanging write gives way to the task being cancelled', async () => {
-      const ns = uniqueName('flt-hang');
+      const ns = inPeer.namespace('flt-hang');
       proxy.fault(
         new RegExp(`^/api/v1/namespaces/${ns}/configmaps/`),
         'hang',
@@ -168,7 +173,7 @@ describe('cluster actions with the API server failing', () => {
   it.each(FAULTS.map(f => [f.kind, f] as const))(
     'the step error after %s names the cluster and the API server, and says what to do',
     async (_kind, fault) => {
-      const ns = uniqueName('flt-msg');
+      const ns = inPeer.namespace('flt-msg');
       proxy.fault(new RegExp(`^/api/v1/namespaces/${ns}/`), fault);
       const apply = await attempt(createKubernetesApplyAction({ config }), {
         cluster: 'faulty',
@@ -209,7 +214,7 @@ describe('cluster actions with the API server failing', () => {
     it.each(FAULTS.map(f => [f.kind, f] as const))(
       '%s on the chart objects: a step error naming the release; the re-run leaves one deployed release',
       async (_kind, fault) => {
-        const ns = uniqueName('flt-helm');
+        const ns = inPeer.namespace('flt-helm');
         // The chart's ConfigMaps (helm's release records are Secrets).
         proxy.fault(new RegExp(`^/api/v1/namespaces/${ns}/configmaps`), fault);
         const failed = await attempt(action(), input(ns));
