@@ -5,7 +5,8 @@ import { createHelmReleaseAction } from './helmRelease';
 import { HelmRunner } from './helm';
 import { resolveKubeConfig } from './clusterAccess';
 import { loggedText, mockContext } from './__testUtils__/context';
-import { kubePeer, uniqueName } from './__testUtils__/peers';
+import { createdInPeer } from './__testUtils__/namespaces';
+import { kubePeer } from './__testUtils__/peers';
 import { startChartRepo } from './__testUtils__/chartRepo';
 
 jest.setTimeout(180_000);
@@ -29,7 +30,13 @@ describe('helm:release with the real helm binary and API server', () => {
       { version: '0.2.0', appVersion: '2.0.0' },
     ]);
   });
-  afterAll(() => repo.stop());
+  // The demo chart makes only namespaced objects: deleting the namespaces
+  // deletes the releases.
+  const inPeer = createdInPeer(api);
+  afterAll(async () => {
+    await repo?.stop();
+    await inPeer.remove();
+  });
 
   const run = async (input: Record<string, unknown>, isDryRun = false) => {
     const ctx = mockContext(input, { isDryRun });
@@ -38,7 +45,7 @@ describe('helm:release with the real helm binary and API server', () => {
   };
 
   it('installs, skips an unchanged re-run, upgrades, rolls back a failure atomically and uninstalls', async () => {
-    const namespace = uniqueName('helm');
+    const namespace = inPeer.namespace('helm');
     const base = {
       cluster: 'local',
       name: 'demo',
@@ -154,7 +161,7 @@ describe('helm:release with the real helm binary and API server', () => {
         await mirrored.handler(ctx);
         return { ctx, out: Object.fromEntries(ctx.output.mock.calls) };
       };
-      const namespace = uniqueName('helm-mirror');
+      const namespace = inPeer.namespace('helm-mirror');
       const base = {
         cluster: 'local',
         name: 'demo',
@@ -194,7 +201,7 @@ describe('helm:release with the real helm binary and API server', () => {
   });
 
   it('removes a failed first install when atomic', async () => {
-    const namespace = uniqueName('helm-atomic');
+    const namespace = inPeer.namespace('helm-atomic');
     await expect(
       run({
         cluster: 'local',

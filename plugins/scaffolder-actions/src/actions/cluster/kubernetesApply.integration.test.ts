@@ -3,6 +3,7 @@ import { PatchStrategy } from '@kubernetes/client-node';
 import { createKubernetesApplyAction } from './kubernetesApply';
 import { examples } from './kubernetesApply.examples';
 import { mockContext } from './__testUtils__/context';
+import { createdInPeer } from './__testUtils__/namespaces';
 import { kubePeer, uniqueName } from './__testUtils__/peers';
 
 jest.setTimeout(120_000);
@@ -11,6 +12,8 @@ describe('kubernetes:apply against the local API server', () => {
   const peer = kubePeer();
   const action = createKubernetesApplyAction({ config: peer.config() });
   const api = peer.api();
+  const inPeer = createdInPeer(api);
+  afterAll(() => inPeer.remove());
 
   const run = async (input: Record<string, unknown>) => {
     const ctx = mockContext(input);
@@ -20,7 +23,7 @@ describe('kubernetes:apply against the local API server', () => {
   };
 
   it('keys checkpoints by cluster: one task applying to two clusters runs both', async () => {
-    const ns = uniqueName('two');
+    const ns = inPeer.namespace('two');
     const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ${ns}}\ndata: {a: "1"}`;
     // A task's checkpoint store, shared by its steps (as after a resume).
     const store = new Map<string, unknown>();
@@ -52,7 +55,12 @@ describe('kubernetes:apply against the local API server', () => {
   });
 
   it('creates the namespace and objects, then re-applies as a no-op', async () => {
-    const ns = uniqueName('apply');
+    const ns = inPeer.namespace('apply');
+    inPeer.clusterObject(
+      'rbac.authorization.k8s.io/v1',
+      'ClusterRole',
+      `${ns}-viewer`,
+    );
     const manifest = [
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${ns}}\ndata: {a: "1"}`,
       `apiVersion: v1\nkind: Secret\nmetadata: {name: creds, namespace: ${ns}}\nstringData: {password: s3cr3t-value}`,
@@ -103,7 +111,12 @@ describe('kubernetes:apply against the local API server', () => {
 
   it('applies CRDs first and waits until they are Established', async () => {
     const group = `${uniqueName('g')}.example.com`;
-    const ns = uniqueName('crd');
+    const ns = inPeer.namespace('crd');
+    inPeer.clusterObject(
+      'apiextensions.k8s.io/v1',
+      'CustomResourceDefinition',
+      `widgets.${group}`,
+    );
     const manifest = [
       `apiVersion: ${group}/v1\nkind: Widget\nmetadata: {name: first}\nspec: {size: 3}`,
       yaml.stringify({
@@ -203,7 +216,7 @@ describe('kubernetes:apply against the local API server', () => {
   });
 
   it('fails on a field owned by another manager unless forced', async () => {
-    const ns = uniqueName('conflict');
+    const ns = inPeer.namespace('conflict');
     await run({
       cluster: 'local',
       manifest: `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}`,
