@@ -4,7 +4,8 @@ import { createCoderBootstrapAction } from './coderBootstrap';
 import { createCoderTemplatePushAction } from './coderTemplatePush';
 import { applySecret, readSecretValue } from './kubernetes';
 import { loggedText, mockContext } from './__testUtils__/context';
-import { kubePeer, uniqueName } from './__testUtils__/peers';
+import { createdInPeer } from './__testUtils__/namespaces';
+import { kubePeer } from './__testUtils__/peers';
 
 jest.setTimeout(120_000);
 
@@ -24,6 +25,8 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
       createCoderTemplatePushAction(options()).handler(ctx),
   };
   const api = kube.api();
+  const inPeer = createdInPeer(api);
+  afterAll(() => inPeer.remove());
   const mockDir = createMockDirectory();
 
   beforeEach(async () => {
@@ -34,7 +37,7 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
   const secrets = { coderAdminPassword: 'pa55word-admin' };
 
   it('bootstraps the first user, stores the token, keeps it on re-run and pushes a template with it', async () => {
-    const namespace = uniqueName('coder');
+    const namespace = inPeer.namespace('coder');
     const input = {
       email: 'admin@example.com',
       cluster: 'local',
@@ -75,7 +78,7 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
   });
 
   it('pushes the bundled devbox (template: devbox) from an empty workspace with the token coder:bootstrap stored, and re-runs as a no-op', async () => {
-    const namespace = uniqueName('coder');
+    const namespace = inPeer.namespace('coder');
     await bootstrap.handler(
       mockContext(
         {
@@ -113,7 +116,7 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
       username: 'admin',
       password: 'pa55word-admin',
     });
-    const namespace = uniqueName('coder');
+    const namespace = inPeer.namespace('coder');
     const target = { name: 'coder-admin-session', namespace };
     await applySecret(
       api,
@@ -137,7 +140,7 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
   });
 
   it('an upgrade runs without the password while the stored token works, and asks for it once the token is gone', async () => {
-    const namespace = uniqueName('coder');
+    const namespace = inPeer.namespace('coder');
     const input = {
       email: 'admin@example.com',
       cluster: 'local',
@@ -180,7 +183,7 @@ describe('coder:bootstrap and coder:template:push (Coder contract server, real A
   });
 
   it('refuses a session-token Secret the suite did not write, before the token is used', async () => {
-    const namespace = uniqueName('coder');
+    const namespace = inPeer.namespace('coder');
     await applySecret(
       api,
       { name: 'ns-holder', namespace },

@@ -7,6 +7,7 @@ import {
   smtpPasswordMatches,
 } from './smtpPasswordDigest';
 import { loggedText, mockContext } from './__testUtils__/context';
+import { createdInPeer } from './__testUtils__/namespaces';
 import { keycloakPeer, kubePeer, uniqueName } from './__testUtils__/peers';
 
 jest.setTimeout(120_000);
@@ -31,6 +32,7 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
   const realmAction = createKeycloakRealmAction(options);
   const clientAction = createKeycloakClientAction(options);
   const api = kube.api();
+  const inPeer = createdInPeer(api);
   const realm = uniqueName('realm');
   const admin = () =>
     createKeycloakAdminPasswordClient({
@@ -54,6 +56,7 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
   afterAll(async () => {
     const kc = await admin();
     await kc.realms.del({ realm }).catch(() => undefined);
+    await inPeer.remove();
   });
 
   it('creates the realm with the seed settings, updates it, and re-runs as a no-op', async () => {
@@ -119,7 +122,7 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
   ])(
     'creates client %s with its secret in the API server, then re-runs as a no-op',
     async (clientId, groups) => {
-      const namespace = uniqueName(`kc-${clientId}`);
+      const namespace = inPeer.namespace(`kc-${clientId}`);
       const input = {
         cluster: 'dev',
         realm,
@@ -168,7 +171,7 @@ describe('keycloak:realm and keycloak:client against the local Keycloak', () => 
   );
 
   it('updates redirect URIs and mappers, and rewrites a rotated secret', async () => {
-    const namespace = uniqueName('kc-rotate');
+    const namespace = inPeer.namespace('kc-rotate');
     const input = {
       cluster: 'dev',
       realm,

@@ -3,6 +3,7 @@ import { createKeycloakClientAction } from './keycloakClient';
 import { readSecretValue } from './kubernetes';
 import { REALM_MANAGEMENT } from './keycloakServiceAccount';
 import { mockContext } from './__testUtils__/context';
+import { createdInPeer } from './__testUtils__/namespaces';
 import { keycloakPeer, kubePeer, uniqueName } from './__testUtils__/peers';
 
 jest.setTimeout(120_000);
@@ -18,6 +19,7 @@ describe('keycloak:client service account roles against the local Keycloak', () 
   };
   const clientAction = createKeycloakClientAction(options);
   const api = kube.api();
+  const inPeer = createdInPeer(api);
   const realm = uniqueName('realm-sa');
   const admin = () =>
     createKeycloakAdminPasswordClient({
@@ -54,10 +56,11 @@ describe('keycloak:client service account roles against the local Keycloak', () 
   });
   afterAll(async () => {
     await (await admin()).realms.del({ realm }).catch(() => undefined);
+    await inPeer.remove();
   });
 
   it('enables the service account, grants the roles, writes client-id and client-secret, and re-runs as a no-op', async () => {
-    const namespace = uniqueName('kc-reader');
+    const namespace = inPeer.namespace('kc-reader');
     const input = {
       cluster: 'dev',
       realm,
@@ -111,7 +114,7 @@ describe('keycloak:client service account roles against the local Keycloak', () 
         clientId: 'bad-roles',
         rootUrl: 'https://bad.example.com',
         serviceAccountRoles: ['view-everything'],
-        secret: { namespace: uniqueName('kc-bad'), name: 'bad-roles' },
+        secret: { namespace: inPeer.namespace('kc-bad'), name: 'bad-roles' },
       }),
     ).rejects.toThrow('realm-management has no role "view-everything"');
   });

@@ -1,12 +1,15 @@
 import { createKubernetesSecretAction } from './kubernetesSecret';
 import { readSecretValue } from './kubernetes';
 import { loggedText, mockContext } from './__testUtils__/context';
-import { kubePeer, uniqueName } from './__testUtils__/peers';
+import { createdInPeer } from './__testUtils__/namespaces';
+import { kubePeer } from './__testUtils__/peers';
 
 jest.setTimeout(120_000);
 
 describe('kubernetes:secret against the local API server', () => {
   const api = kubePeer().api();
+  const inPeer = createdInPeer(api);
+  afterAll(() => inPeer.remove());
   const action = createKubernetesSecretAction({
     config: kubePeer().config(),
     pollIntervalMs: 100,
@@ -18,7 +21,7 @@ describe('kubernetes:secret against the local API server', () => {
   };
 
   it('generates into a new namespace, keeps the values on re-run, rotates on request', async () => {
-    const ns = uniqueName('secret');
+    const ns = inPeer.namespace('secret');
     const input = {
       namespace: ns,
       name: 'restic-password',
@@ -61,8 +64,8 @@ describe('kubernetes:secret against the local API server', () => {
   });
 
   it('copies a managed Secret from another namespace under new key names', async () => {
-    const source = uniqueName('postgres');
-    const target = uniqueName('keycloak');
+    const source = inPeer.namespace('postgres');
+    const target = inPeer.namespace('keycloak');
     await api.serverSideApply(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: source } },
       'test',
@@ -102,7 +105,7 @@ describe('kubernetes:secret against the local API server', () => {
   });
 
   it('refuses a source Secret the suite did not write', async () => {
-    const ns = uniqueName('foreign');
+    const ns = inPeer.namespace('foreign');
     await api.serverSideApply(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
       'test',
