@@ -44,7 +44,11 @@ status=$(bash scripts/peers/peers.sh status "${servers[@]}" 2>/dev/null || true)
 if [[ -z $status ]] ||
   awk '$2 != "running" && $2 != "ready" { bad = 1 } END { exit !bad }' <<<"$status"; then
   say "starting the local servers (keycloak, kube-apiserver + etcd, helm, GCS emulator, restic)."
-  say "A first start on a fresh machine downloads and builds them: expect ~15 min. Later starts take seconds."
+  say "A first start on a fresh machine downloads and builds them. The Go builds (fake-gcs-server, etcd,"
+  say "kube-apiserver, kube-controller-manager; one at a time, up to 2 GB RAM) set the time, which depends on"
+  say "cores and load: measured on 2 shared cores 15 min (2026-11-28, before kube-controller-manager) and"
+  say "47 min (2026-12-02, 5 engineers on the machine, every server incl. terraform); see docs/peers.md."
+  say "Later starts take seconds."
   bash scripts/peers/peers.sh up "${servers[@]}"
   say "local servers up after $((SECONDS - t0)) s"
 else
