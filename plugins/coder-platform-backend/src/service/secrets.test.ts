@@ -90,6 +90,16 @@ const ROUTES = [
   '/clusters/dev/releases',
 ];
 
+/** Every MCP action the plugin registers, with an input naming the cluster. */
+const ACTIONS: Record<string, Record<string, unknown>> = {
+  'list-clusters': {},
+  'list-workspaces': { cluster: 'dev', query: 'owner:alice' },
+  'list-helm-releases': { cluster: 'dev' },
+  'get-cluster-overview': { cluster: 'dev' },
+  'get-backup-status': { cluster: 'dev' },
+  'get-keycloak-user-summary': { cluster: 'dev' },
+};
+
 describe.each<Mode>([401, 500, 'drop'])(
   'routes against upstreams failing with %s: no secret in responses or logs',
   mode => {
@@ -97,21 +107,10 @@ describe.each<Mode>([401, 500, 'drop'])(
     let server: any;
     const logged: string[] = [];
 
-    beforeAll(async () => {
-      const text = (a: unknown) => {
-        if (a instanceof Error) return `${a.message} ${a.stack}`;
-        return typeof a === 'string' ? a : JSON.stringify(a);
-      };
-      for (const level of ['error', 'warn', 'info', 'debug', 'log'] as const) {
-        jest
-          .spyOn(console, level)
-          .mockImplementation((...args: unknown[]) =>
-            logged.push(args.map(text).join(' ')),
-          );
-      }
-      upstream = await startFailingUpstream(mode);
+    /** A backend whose every upstream is the failing one. */
+    const startBackend = () => {
       const timeout = { timeoutSeconds: 5 };
-      ({ server } = await startTestBackend({
+      return startTestBackend({
         features: [
           coderPlatformPlugin,
           mockServices.rootLogger.factory({ level: 'debug' }),
@@ -166,8 +165,24 @@ describe.each<Mode>([401, 500, 'drop'])(
             },
           }),
         ],
-      }));
+      });
+    };
+    beforeAll(async () => {
+      const text = (a: unknown) => {
+        if (a instanceof Error) return `${a.message} ${a.stack}`;
+        return typeof a === 'string' ? a : JSON.stringify(a);
+      };
+      for (const level of ['error', 'warn', 'info', 'debug', 'log'] as const) {
+        jest
+          .spyOn(console, level)
+          .mockImplementation((...args: unknown[]) =>
+            logged.push(args.map(text).join(' ')),
+          );
+      }
+      upstream = await startFailingUpstream(mode);
+      ({ server } = await startBackend());
     });
+
     afterAll(async () => {
       jest.restoreAllMocks();
       await upstream?.stop();
@@ -180,6 +195,57 @@ describe.each<Mode>([401, 500, 'drop'])(
       // Cluster listings answer from config; every other route reports the
       // failing upstream (503), it does not pretend to have data.
       expect(res.status).toBe(/^\/clusters(\/dev)?$/.test(path) ? 200 : 503);
+    });
+
+    // The MCP actions (actions/registerActions.ts, inventoryActions.ts),
+    // invoked through the actions registry's own route, as the MCP actions
+    // backend calls them.
+    const invoke = (
+      backend: { server: any },
+      name: string,
+      input: Record<string, unknown>,
+    ) =>
+      request(backend.server)
+        .post(
+          `/api/coder-platform/.backstage/actions/v1/actions/coder-platform:${name}/invoke`,
+        )
+        .send(input);
+
+    it('offers exactly the MCP actions below', async () => {
+      const res = await request(server).get(
+        '/api/coder-platform/.backstage/actions/v1/actions',
+      );
+      expect(res.status).toBe(200);
+      expect(
+        res.body.actions.map((a: { name: string }) => a.name).sort(),
+      ).toEqual(Object.keys(ACTIONS).sort());
+    });
+
+    it.each(Object.entries(ACTIONS))('MCP action %s', async (name, input) => {
+      // A backend of its own, so no other case's failure has put the
+      // upstream in back-off: the action reads the failing answer itself.
+      const backend = await startBackend();
+      const before = upstream.requests();
+      let res: request.Response;
+      try {
+        res = await invoke(backend, name, input);
+      } finally {
+        await backend.stop();
+      }
+      const answer = `${res.status} ${JSON.stringify(res.headers)} ${res.text}`;
+      expect(SECRETS.filter(s => answer.includes(s))).toEqual([]);
+      // list-clusters answers from config; every other action reaches the
+      // failing upstream and reports an error, not data.
+      const fromConfig = name === 'list-clusters';
+      expect({
+        ok: res.status === 200,
+        reached: upstream.requests() > before,
+        errorMessage: /\S/.test(res.body.error?.message ?? ''),
+      }).toEqual({
+        ok: fromConfig,
+        reached: !fromConfig,
+        errorMessage: !fromConfig,
+      });
     });
 
     it('reached the failing upstream, and logged nothing secret', () => {
