@@ -6,6 +6,7 @@ import {
   keycloakUsersResponse,
 } from '../../__fixtures__/keycloak';
 import { permissionDeniedError } from '../../__testUtils__/responseErrors';
+import { wholeCell, wordsCell } from '../shared';
 import { renderUsers, usersApi } from './__testUtils__/renderUsers';
 
 const alice = keycloakUsersFixture[1];
@@ -81,7 +82,15 @@ describe('UsersTable', () => {
       for (const cell of [username, address, created]) {
         expect(cell).toHaveStyle({ whiteSpace: 'nowrap', wordBreak: 'normal' });
       }
+      // Only the highlighted username is bold.
+      expect(username).toHaveStyle({ fontWeight: 700 });
+      expect(address).not.toHaveStyle({ fontWeight: 700 });
+      expect(created).not.toHaveStyle({ fontWeight: 700 });
     }
+    // Backstage's Table writes bold and a header colour into the style
+    // objects of a highlighted column; the shared ones stay as they were.
+    expect(wholeCell).toEqual({ whiteSpace: 'nowrap', wordBreak: 'normal' });
+    expect(wordsCell).toEqual({ wordBreak: 'normal', overflowWrap: 'normal' });
   });
 
   it('sends the search to the backend once typing pauses', async () => {

@@ -42,7 +42,9 @@ function fullName(user: KeycloakUserBrief): string | undefined {
 /**
  * Backstage's theme breaks table cells anywhere ("user00000@exa mple.com"):
  * headers wrap at spaces only; usernames, e-mail addresses and dates stay
- * whole (the table scrolls sideways when they do not fit).
+ * whole (the table scrolls sideways when they do not fit). Each column gets
+ * its own copy of the shared styles: Backstage's Table writes the highlight
+ * column's bold and header colour into the objects it is given.
  */
 function columns(cluster: string): TableColumn<KeycloakUserBrief>[] {
   const list: TableColumn<KeycloakUserBrief>[] = [
@@ -50,7 +52,7 @@ function columns(cluster: string): TableColumn<KeycloakUserBrief>[] {
       title: 'Username',
       field: 'username',
       highlight: true,
-      cellStyle: wholeCell,
+      cellStyle: { ...wholeCell },
       render: user => (
         <>
           {user.username}
@@ -62,7 +64,12 @@ function columns(cluster: string): TableColumn<KeycloakUserBrief>[] {
         </>
       ),
     },
-    { title: 'Email', field: 'email', emptyValue: '–', cellStyle: wholeCell },
+    {
+      title: 'Email',
+      field: 'email',
+      emptyValue: '–',
+      cellStyle: { ...wholeCell },
+    },
     {
       title: 'Email verified',
       render: user => (
@@ -77,7 +84,7 @@ function columns(cluster: string): TableColumn<KeycloakUserBrief>[] {
     },
     {
       title: 'Created',
-      cellStyle: wholeCell,
+      cellStyle: { ...wholeCell },
       render: user => formatCreated(user.createdTimestamp),
     },
     {
@@ -102,7 +109,7 @@ function columns(cluster: string): TableColumn<KeycloakUserBrief>[] {
       ),
     },
   ];
-  return list.map(column => ({ ...column, headerStyle: wordsCell }));
+  return list.map(column => ({ ...column, headerStyle: { ...wordsCell } }));
 }
 
 /**
