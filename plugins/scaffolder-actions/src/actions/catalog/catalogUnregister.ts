@@ -125,9 +125,14 @@ export function createCatalogUnregisterAction(options: CatalogActionsOptions) {
         ...ctx.input,
         removeColocated: ctx.input.removeColocated ?? false,
       };
-      if (!ENTITY_REF.test(input.entityRef ?? '')) {
+      // Not only strings reach here when the schema was not applied: a value
+      // without toString (an object of null prototype) must be refused too.
+      const given: unknown = input.entityRef;
+      if (typeof given !== 'string' || !ENTITY_REF.test(given)) {
         throw new InputError(
-          `entityRef: "${input.entityRef}" is not an entity ref such as resource:default/dev`,
+          `entityRef: ${
+            JSON.stringify(given) ?? String(given)
+          } is not an entity ref such as resource:default/dev`,
         );
       }
       const entityRef = normaliseRef(input.entityRef);
