@@ -4,6 +4,14 @@ import { OAuth2Client } from 'google-auth-library';
 import { createGcpActions } from './gcp';
 import { gcpConfig, mockContext, startGcp } from './gcp/__testUtils__/harness';
 import { createBindingTargets } from './gcp/__testUtils__/iamTargets';
+import { createCatalogActions } from './catalog';
+import { createWorkspaceActions } from './workspace';
+import {
+  loggedText,
+  mockContext as clusterContext,
+} from './cluster/__testUtils__/context';
+import { baseInput } from './cluster/__testUtils__/schemaValidation';
+import { MemoryCatalogAccess } from './__testUtils__/memoryCatalogAccess';
 
 // Every GCP action runs with known secret values in the task's secrets, in
 // the credentials of its auth client and in app-config, against failing
@@ -11,7 +19,8 @@ import { createBindingTargets } from './gcp/__testUtils__/iamTargets';
 // connection). None may appear in the logs, the outputs or the error.
 //
 // Cluster actions are covered by their own harnesses (their secrets live in
-// Kubernetes Secrets and Keycloak); not here.
+// Kubernetes Secrets and Keycloak); not here. The workspace-image and
+// catalog actions are at the end of this file.
 
 // See gcpDnsManagedZone.examples.test.ts.
 jest.mock('@google-cloud/common/node_modules/teeny-request', () => {
@@ -112,4 +121,185 @@ describe('no secret reaches logs, outputs or errors', () => {
     ].join('\n');
     for (const secret of SECRETS) expect(everything).not.toContain(secret);
   });
+});
+
+// coder-platform:workspace-image:validate and coder-platform:catalog:unregister
+// call the catalog with the task initiator's credentials. Known secrets: the
+// token those calls carry (echoed by a failing catalog in the shapes the
+// catalog client's errors take: a ResponseError quoting the answer, a 500,
+// a dropped connection naming the request URL), the task's secrets, and the
+// Coder and Kubernetes tokens of app-config. None may appear in the logs,
+// the outputs or the error, whichever catalog call fails, nor when it works.
+describe('workspace-image and catalog actions: no secret reaches logs, outputs or errors', () => {
+  const CATALOG_TOKEN = 'catalog-token-5d7f9b1c3e';
+  const CODER_TOKEN = 'coder-token-0a2c4e6b8d';
+  const KUBE_TOKEN = 'kube-token-9f7d5b3a1c';
+  const KNOWN = [CATALOG_TOKEN, CODER_TOKEN, KUBE_TOKEN, TASK_SECRET];
+
+  const failures = {
+    401: () =>
+      Object.assign(
+        new Error(
+          `Request failed with 401 Unauthorized, {"error":{"name":"AuthenticationError","message":"Authorization: Bearer ${CATALOG_TOKEN} was rejected"},"request":{"method":"GET","headers":{"authorization":"Bearer ${CATALOG_TOKEN}"}},"token":"${CATALOG_TOKEN}"}`,
+        ),
+        { name: 'ResponseError', response: { status: 401 } },
+      ),
+    500: () =>
+      Object.assign(
+        new Error(
+          `Request failed with 500 Internal Server Error, upstream said token=${CATALOG_TOKEN} password=${TASK_SECRET}`,
+        ),
+        { name: 'ResponseError', response: { status: 500 } },
+      ),
+    drop: () =>
+      Object.assign(
+        new Error(
+          `request to http://127.0.0.1:7007/api/catalog/entities/by-name/resource/default/dev?access_token=${CATALOG_TOKEN} failed, reason: socket hang up`,
+        ),
+        { name: 'FetchError', code: 'ECONNRESET' },
+      ),
+  };
+  type Failure = keyof typeof failures;
+
+  const config = new ConfigReader({
+    coderPlatform: {
+      clusters: [
+        {
+          name: 'dev',
+          coder: { url: 'https://coder.dev.example.com', token: CODER_TOKEN },
+          kubernetes: {
+            url: 'https://kube.dev.example.com',
+            auth: { type: 'token', token: KUBE_TOKEN },
+          },
+        },
+      ],
+    },
+  });
+  const cluster = {
+    kind: 'Resource',
+    metadata: {
+      name: 'dev',
+      namespace: 'default',
+      annotations: {
+        'coder-platform.io/cluster': 'dev',
+        'coder-platform.io/backup-bucket': 'acme-coder-backups',
+        'coder-platform.io/restic-prefix': 'coder/dev',
+      },
+    },
+    spec: { type: 'coder-cluster', owner: 'group:default/platform-team' },
+  };
+  const location = {
+    id: 'loc-1',
+    type: 'url',
+    target: 'https://git.example.com/acme/clusters/blob/main/dev.yaml',
+  };
+
+  /** Runs the action; everything it said, and the error. */
+  async function run(action: any, input: Record<string, unknown>) {
+    const ctx = clusterContext(input, { secrets: { token: TASK_SECRET } });
+    const error = await action.handler(ctx as any).then(
+      () => undefined,
+      (e: Error & { cause?: unknown }) => e,
+    );
+    const seen = [
+      loggedText(ctx),
+      JSON.stringify(ctx.output.mock.calls),
+      String(error?.message),
+      String(error?.stack),
+      JSON.stringify(error ?? {}),
+      String((error?.cause as Error | undefined)?.message),
+    ].join('\n');
+    return { error, leaked: KNOWN.filter(s => seen.includes(s)) };
+  }
+
+  const validateInput = () =>
+    baseInput(
+      createWorkspaceActions({ config, catalog: new MemoryCatalogAccess() })[0],
+      'resource:default/dev',
+    );
+
+  it('workspace-image:validate with a working catalog', async () => {
+    const catalog = new MemoryCatalogAccess().add(cluster);
+    const [validate] = createWorkspaceActions({ config, catalog });
+    const { error, leaked } = await run(validate, validateInput());
+    expect({ error: error?.message, leaked }).toEqual({
+      error: undefined,
+      leaked: [],
+    });
+  });
+
+  it.each(Object.keys(failures) as Failure[])(
+    'workspace-image:validate against a catalog failing with %s',
+    async failure => {
+      const catalog = new MemoryCatalogAccess().add(cluster);
+      catalog.failure = failures[failure]();
+      const [validate] = createWorkspaceActions({ config, catalog });
+      const { error, leaked } = await run(validate, validateInput());
+      expect({
+        failed: error !== undefined,
+        askedCatalog: catalog.calls.length,
+        leaked,
+      }).toEqual({ failed: true, askedCatalog: 1, leaked: [] });
+    },
+  );
+
+  const unregisterInput = {
+    entityRef: 'resource:default/dev',
+    expectedType: 'coder-cluster',
+    removeColocated: true,
+  };
+
+  it.each([false, true])(
+    'catalog:unregister with a working catalog (registered by a location: %s)',
+    async byLocation => {
+      const catalog = new MemoryCatalogAccess().add(
+        cluster,
+        byLocation ? location : undefined,
+      );
+      const [unregister] = createCatalogActions({ catalog });
+      const { error, leaked } = await run(unregister, unregisterInput);
+      expect({
+        error: error?.message,
+        removed: catalog.writes().map(c => c.method),
+        leaked,
+      }).toEqual({
+        error: undefined,
+        removed: [byLocation ? 'removeLocationById' : 'removeEntityByUid'],
+        leaked: [],
+      });
+    },
+  );
+
+  // Every call the action makes, failing in each way.
+  const calls = [
+    ['getEntityByRef', false],
+    ['removeEntityByUid', false],
+    ['getLocationByEntity', true],
+    ['getEntities', true],
+    ['removeLocationById', true],
+  ] as const;
+  it.each(
+    calls.flatMap(([method, byLocation]) =>
+      (Object.keys(failures) as Failure[]).map(
+        f => [method, f, byLocation] as const,
+      ),
+    ),
+  )(
+    'catalog:unregister when %s fails with %s',
+    async (method, failure, byLocation) => {
+      const catalog = new MemoryCatalogAccess().add(
+        cluster,
+        byLocation ? location : undefined,
+      );
+      catalog.failure = failures[failure]();
+      catalog.failing = [method];
+      const [unregister] = createCatalogActions({ catalog });
+      const { error, leaked } = await run(unregister, unregisterInput);
+      expect({
+        failed: error !== undefined,
+        reachedFailingCall: catalog.calls.some(c => c.method === method),
+        leaked,
+      }).toEqual({ failed: true, reachedFailingCall: true, leaked: [] });
+    },
+  );
 });

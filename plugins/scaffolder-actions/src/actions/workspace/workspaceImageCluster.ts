@@ -13,6 +13,7 @@ import {
   ClusterEntity,
   ClusterModel,
   parseClusterEntity,
+  redact,
 } from '@coder-platform/plugin-coder-platform-node';
 import type { CatalogAccess } from '../catalog/catalogAccess';
 import { preview } from './workspaceImageProblems';
@@ -131,7 +132,8 @@ export async function resolveWorkspaceCluster(
       `coder-platform:workspace-image:validate: cluster: looking up ${entityRef} in the catalog failed (${
         (error as Error)?.name ?? 'Error'
       }: ${
-        (error as Error)?.message ?? error
+        // The catalog client's error may quote the request (its token) or the answer.
+        redact(String((error as Error)?.message ?? error))
       }); nothing was published, run the template again once the catalog answers`,
     );
   }
