@@ -4,6 +4,7 @@ import {
   requirePeer,
   writeLocalChart,
 } from '@coder-platform/testing';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { createKubeConfig } from '../kubernetes/createKubeConfig';
 import { HelmReleases } from './HelmReleases';
@@ -60,17 +61,22 @@ describe('HelmReleases against a real API server with releases installed by real
   afterAll(async () => {
     await helmUninstall({ ...helm, release: 'coder', namespace: ns });
     await helmUninstall({ ...helm, release: 'main', namespace: ns });
+    // helm leaves the namespace it created: the API server is shared.
+    await kubeConfig().makeApiClient(CoreV1Api).deleteNamespace({ name: ns });
   }, 120_000);
 
-  function reader(
-    options: { pageSize?: number; onRequest?: (op: string) => void } = {},
-  ) {
-    const kubeConfig = createKubeConfig({
+  function kubeConfig() {
+    return createKubeConfig({
       url: peer.PEERS_KUBE_URL,
       token: peer.PEERS_KUBE_TOKEN,
       caData: readFileSync(peer.PEERS_KUBE_CA_FILE).toString('base64'),
     });
-    return new HelmReleases(kubeConfig, { namespace: ns, ...options });
+  }
+
+  function reader(
+    options: { pageSize?: number; onRequest?: (op: string) => void } = {},
+  ) {
+    return new HelmReleases(kubeConfig(), { namespace: ns, ...options });
   }
 
   it('decodes the newest revision of each release', async () => {
