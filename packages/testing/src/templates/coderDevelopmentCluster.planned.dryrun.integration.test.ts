@@ -194,11 +194,12 @@ describe('coder-development-cluster dry run of a new cluster (GCS emulator)', ()
     const started = startedSteps(res.pluginLog);
     const push = started.find(s => s.action === 'coder:template:push')!.input;
     expect(push.directory).toBeUndefined();
+    // Coder's default organization (the only one of a new deployment).
+    expect(push.organization).toBeUndefined();
     expect(push).toMatchObject({
       cluster: GKE,
       name: 'devbox',
       template: 'devbox',
-      organization: 'example-com',
       variables: {
         namespace: 'coder',
         cluster_name: 'dev',
