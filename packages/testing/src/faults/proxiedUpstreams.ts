@@ -35,7 +35,10 @@ export interface ProxiedUpstreams {
  * refuses plain `http:` unless TLS verification is off, which would change
  * more than the network path).
  */
-async function kubeProxyCertificate(): Promise<{ key: Buffer; cert: Buffer }> {
+export async function kubeProxyCertificate(): Promise<{
+  key: Buffer;
+  cert: Buffer;
+}> {
   const kube = requirePeer('kube', [
     'PEERS_KUBE_CA_FILE',
     'PEERS_KUBE_CA_KEY_FILE',

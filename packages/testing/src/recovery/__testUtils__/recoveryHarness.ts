@@ -57,6 +57,18 @@ export class RecoveryBackends {
        * finds the task workspace the killed one left in the temp folder.
        */
       freshWorkingDirectory?: boolean;
+      /**
+       * The backend's Google access token (default a random one the contract
+       * servers accept). A run that reaches a real API server through GKE
+       * gives a token that API server accepts, as GKE accepts Google tokens.
+       */
+      accessToken?: string;
+      /** `coderPlatform.gke.allowedProjects` (default the recovery project). */
+      allowedProjects?: string[];
+      /** Further environment of each backend process. */
+      env?: Record<string, string>;
+      /** Further CA certificates (PEM) the backend processes trust. */
+      caCertificates?: string[];
     },
   ) {}
 
@@ -90,11 +102,35 @@ export class RecoveryBackends {
     return new Promise(done => replica.process.once('exit', () => done()));
   }
 
+  /**
+   * SIGKILLs the current backend process now (e.g. from a proxy's hook while
+   * a request of it is in flight). Resolves once it has exited.
+   */
+  killNow(): Promise<void> {
+    const replica = this.current;
+    if (!replica) throw new Error('no backend process started');
+    const exited = new Promise<void>(done =>
+      replica.process.once('exit', () => done()),
+    );
+    if (
+      replica.process.exitCode === null &&
+      replica.process.signalCode === null
+    )
+      replica.process.kill('SIGKILL');
+    else return Promise.resolve();
+    return exited;
+  }
+
   /** Starts a new backend process (the previous one must be dead). */
   async startBackend(): Promise<Replica> {
     // The REST contract server's self-signed certificate, trusted by the child.
     const caFile = join(this.dir, 'contract-ca.pem');
-    writeFileSync(caFile, this.gcp.rest.certificate);
+    writeFileSync(
+      caFile,
+      [this.gcp.rest.certificate, ...(this.options.caCertificates ?? [])].join(
+        '\n',
+      ),
+    );
     this.count += 1;
     this.current = await startReplica({
       name: `scaffolder-${this.count}`,
@@ -115,6 +151,7 @@ export class RecoveryBackends {
             }
           : {}),
         RECOVERY_TEMPLATE_FILES: JSON.stringify(this.options.templateFiles),
+        ...this.options.env,
       },
       config: {
         scaffolder: {
@@ -124,7 +161,7 @@ export class RecoveryBackends {
           },
         },
         recoveryTest: {
-          accessToken: CONTRACT_TOKEN,
+          accessToken: this.options.accessToken ?? CONTRACT_TOKEN,
         },
       },
       coderPlatform: {
@@ -138,7 +175,10 @@ export class RecoveryBackends {
           operations: { pollIntervalMs: 50, timeoutMinutes: 2 },
           retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
         },
-        gke: { allowedProjects: [RECOVERY_PROJECT] },
+        gke: {
+          ...(this.options.coderPlatform?.gke as object | undefined),
+          allowedProjects: this.options.allowedProjects ?? [RECOVERY_PROJECT],
+        },
       },
     });
     return this.current;
@@ -161,11 +201,19 @@ export class RecoveryBackends {
     return JSON.parse(text);
   }
 
-  /** `POST /v2/tasks`: a real task of a template the catalog serves. */
-  async createTask(templateRef: string, values: Record<string, unknown>) {
+  /**
+   * `POST /v2/tasks`: a real task of a template the catalog serves, with the
+   * task secrets the form's `ui:field: Secret` fields would send.
+   */
+  async createTask(
+    templateRef: string,
+    values: Record<string, unknown>,
+    secrets?: Record<string, string>,
+  ) {
     const { id } = await this.request('POST', '/api/scaffolder/v2/tasks', {
       templateRef,
       values,
+      ...(secrets ? { secrets } : {}),
     });
     return id as string;
   }
@@ -196,6 +244,36 @@ export class RecoveryBackends {
         )
         .map(e => `${e.body.stepId ?? e.type}: ${e.body.message}`),
     };
+  }
+
+  /**
+   * Waits until a process started at or after `since` (ms) has recovered the
+   * task and started its first step again; answers the events from the
+   * recovery on (the completed steps it skipped, the step it re-runs).
+   */
+  async waitForRecovery(
+    id: string,
+    since: number,
+    timeoutMs = 120_000,
+  ): Promise<TaskEvent[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const events = await this.events(id).catch(() => []);
+      const recovered = events.some(
+        e =>
+          e.type === 'recovered' &&
+          Date.parse((e as { createdAt?: string }).createdAt ?? '') >=
+            since - 1000,
+      );
+      if (recovered && stepsRun(events).length > 0) return events;
+      if (Date.now() > deadline)
+        throw new Error(
+          `task ${id} not recovered ${
+            timeoutMs / 1000
+          } s after the restart; log:\n${this.log()}`,
+        );
+      await new Promise(r => setTimeout(r, 500));
+    }
   }
 
   /** Polls until the task is completed, failed or cancelled. */
