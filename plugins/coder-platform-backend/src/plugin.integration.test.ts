@@ -91,6 +91,17 @@ describe('coder-platform backend against real upstreams', () => {
 
   afterAll(async () => {
     await seeded?.remove();
+    // The seed uninstalls its releases but leaves their namespace behind in
+    // the shared API server.
+    if (namespace) {
+      await createKubeConfig({
+        url: kube.PEERS_KUBE_URL,
+        token: kube.PEERS_KUBE_TOKEN,
+        caData: readFileSync(kube.PEERS_KUBE_CA_FILE).toString('base64'),
+      })
+        .makeApiClient(CoreV1Api)
+        .deleteNamespace({ name: namespace });
+    }
     transport.restore();
   }, 120_000);
 
