@@ -10,6 +10,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
@@ -40,6 +41,7 @@ describe('a failed scaffolder task re-run after the upstream returns', () => {
     'PEERS_KUBE_URL',
     'PEERS_KUBE_TOKEN',
     'PEERS_KUBE_CA_FILE',
+    'PEERS_KUBECONFIG',
   ]);
   const run = randomBytes(4).toString('hex');
   const realm = `retry-${run}`;
@@ -166,6 +168,15 @@ describe('a failed scaffolder task re-run after the upstream returns', () => {
       method: 'DELETE',
       headers: await admin(),
     });
+    // The template's kubernetes:apply made it in the shared API server.
+    const config = new KubeConfig();
+    config.loadFromFile(kube.PEERS_KUBECONFIG);
+    await config
+      .makeApiClient(CoreV1Api)
+      .deleteNamespace({ name: namespace })
+      .catch((error: { code?: number }) => {
+        if (error.code !== 404) throw error;
+      });
   });
 
   const { api, settle } = scaffolderTasks({
